@@ -1,0 +1,21 @@
+//! The identity activation `f(z) = z` (chapter section 3): a linear unit.
+
+use super::Elementwise;
+use crate::Scalar;
+
+/// `f(z) = z`. The last layer's activation for squared and hinge losses (chapter section 6).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Identity;
+
+impl Elementwise for Identity {
+    #[inline(always)]
+    fn activate<T: Scalar>(z: T) -> T {
+        z
+    }
+    #[inline(always)]
+    fn derivative<T: Scalar>(_z: T, _a: T) -> T {
+        T::one()
+    }
+}
+
+crate::elementwise_module!(Identity);

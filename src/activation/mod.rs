@@ -1,0 +1,121 @@
+//! Activation functions (chapter section 3, "Choices of activation function").
+//!
+//! Each activation is a zero-sized module that works for any width `N`: `A = f(Z)` applied
+//! element by element (softmax: over the whole vector). Their backward pass multiplies `dL/dA`
+//! by `f'(Z)`, the diagonal of `dA/dZ` (chapter section 4); softmax's Jacobian is full and is
+//! applied as a product instead.
+
+mod identity;
+mod relu;
+mod sigmoid;
+mod softmax;
+mod step;
+mod tanh;
+
+pub use identity::Identity;
+pub use relu::ReLU;
+pub use sigmoid::Sigmoid;
+pub use softmax::Softmax;
+pub use step::Step;
+pub use tanh::Tanh;
+
+use crate::Scalar;
+
+/// An activation applied element by element: `a_i = f(z_i)`, with `da_i/dz_i = f'(z_i)`.
+///
+/// Implementing this trait for a zero-sized type and calling
+/// [`elementwise_module!`](crate::elementwise_module) makes it a [`Module`](crate::Module) of any
+/// width.
+pub trait Elementwise {
+    /// `f(z)`.
+    fn activate<T: Scalar>(z: T) -> T;
+    /// `f'(z)`, given `z` and `a = f(z)` (whichever is cheaper to use).
+    fn derivative<T: Scalar>(z: T, a: T) -> T;
+}
+
+/// Makes a zero-sized [`Elementwise`] activation a [`Module`](crate::Module) of every width
+/// and scalar type, with no parameters.
+#[macro_export]
+macro_rules! elementwise_module {
+    ($act:ty) => {
+        impl<T: $crate::Scalar, const N: usize> $crate::Module<[T; N]> for $act {
+            type Output = [T; N];
+            type Tape<const K: usize> = ();
+
+            #[inline]
+            fn forward_batch<const K: usize>(&self, u: &[[T; N]; K]) -> [[T; N]; K] {
+                let mut out = *u;
+                for row in out.iter_mut() {
+                    *row = $crate::kernels::map(
+                        row,
+                        <$act as $crate::activation::Elementwise>::activate,
+                    );
+                }
+                out
+            }
+
+            #[inline]
+            fn forward_train_batch<const K: usize, R: $crate::rand::Rng + ?Sized>(
+                &mut self,
+                u: &[[T; N]; K],
+                _rng: &mut R,
+            ) -> ([[T; N]; K], ()) {
+                (self.forward_batch(u), ())
+            }
+
+            #[inline]
+            fn backward_batch<const K: usize>(
+                &self,
+                u: &[[T; N]; K],
+                v: &[[T; N]; K],
+                _tape: &(),
+                dl_dv: &[[T; N]; K],
+            ) -> [[T; N]; K] {
+                let mut out = *dl_dv;
+                for ((row, uk), vk) in out.iter_mut().zip(u).zip(v) {
+                    *row = $crate::kernels::zip3_map(row, uk, vk, |d, z, a| {
+                        d * <$act as $crate::activation::Elementwise>::derivative(z, a)
+                    });
+                }
+                out
+            }
+
+            #[inline]
+            fn weight_grad_batch<const K: usize>(
+                &self,
+                _u: &[[T; N]; K],
+                _v: &[[T; N]; K],
+                _tape: &(),
+                _dl_dv: &[[T; N]; K],
+                _grad: &mut Self,
+            ) {
+            }
+        }
+
+        $crate::parameterless_module!($act);
+    };
+}
+
+/// [`Params`](crate::Params) and [`Layers`](crate::network::Layers) for a module with no
+/// weights and no fixed width.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! parameterless_module {
+    ($act:ty) => {
+        impl<T: $crate::Scalar> $crate::Params<T> for $act {
+            const COUNT: usize = 0;
+            fn visit(&self, _f: &mut impl FnMut(&[T])) {}
+            fn walk<const M: usize>(_values: [&mut Self; M], _f: &mut impl FnMut([&mut [T]; M])) {}
+        }
+
+        impl $crate::network::Layers for $act {
+            type Input = $crate::network::AnyWidth;
+            fn random<R: $crate::rand::Rng + ?Sized>(_rng: &mut R) -> Self {
+                Self
+            }
+            fn zeroed() -> Self {
+                Self
+            }
+        }
+    };
+}

@@ -1,0 +1,24 @@
+//! The rectified linear unit (chapter section 3).
+
+use super::Elementwise;
+use crate::Scalar;
+
+/// `ReLU(z) = max(0, z)`.
+///
+/// Its derivative is `1` for `z > 0` and `0` for `z < 0`; at `z = 0` this crate uses `0`, as
+/// PyTorch does.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct ReLU;
+
+impl Elementwise for ReLU {
+    #[inline(always)]
+    fn activate<T: Scalar>(z: T) -> T {
+        if z > T::zero() { z } else { T::zero() }
+    }
+    #[inline(always)]
+    fn derivative<T: Scalar>(z: T, _a: T) -> T {
+        if z > T::zero() { T::one() } else { T::zero() }
+    }
+}
+
+crate::elementwise_module!(ReLU);

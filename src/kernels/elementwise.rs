@@ -1,0 +1,101 @@
+//! Elementwise kernels: maps, zips, `axpy`, fills and scaled updates.
+
+use crate::Scalar;
+
+/// `y += a * x`.
+#[inline(always)]
+pub fn axpy<T: Scalar, const N: usize>(y: &mut [T; N], a: T, x: &[T; N]) {
+    for (yi, &xi) in y.iter_mut().zip(x) {
+        *yi = *yi + a * xi;
+    }
+}
+
+/// `y += a * x` over slices of equal length (the parameter visitor's flat view).
+///
+/// Extra elements of the longer slice are left alone.
+#[inline(always)]
+pub fn axpy_slice<T: Scalar>(y: &mut [T], a: T, x: &[T]) {
+    for (yi, &xi) in y.iter_mut().zip(x) {
+        *yi = *yi + a * xi;
+    }
+}
+
+/// `y += x`.
+#[inline(always)]
+pub fn add_assign<T: Scalar, const N: usize>(y: &mut [T; N], x: &[T; N]) {
+    for (yi, &xi) in y.iter_mut().zip(x) {
+        *yi = *yi + xi;
+    }
+}
+
+/// `y *= a` over a slice.
+#[inline(always)]
+pub fn scale_slice<T: Scalar>(y: &mut [T], a: T) {
+    for yi in y.iter_mut() {
+        *yi = *yi * a;
+    }
+}
+
+/// Applies `f` to every element.
+#[inline(always)]
+pub fn map<T: Scalar, const N: usize>(x: &[T; N], f: impl Fn(T) -> T) -> [T; N] {
+    let mut out = *x;
+    for o in out.iter_mut() {
+        *o = f(*o);
+    }
+    out
+}
+
+/// Combines two arrays element by element.
+#[inline(always)]
+pub fn zip_map<T: Scalar, const N: usize>(a: &[T; N], b: &[T; N], f: impl Fn(T, T) -> T) -> [T; N] {
+    let mut out = *a;
+    for (o, &bi) in out.iter_mut().zip(b) {
+        *o = f(*o, bi);
+    }
+    out
+}
+
+/// Combines three arrays element by element.
+#[inline(always)]
+pub fn zip3_map<T: Scalar, const N: usize>(
+    a: &[T; N],
+    b: &[T; N],
+    c: &[T; N],
+    f: impl Fn(T, T, T) -> T,
+) -> [T; N] {
+    let mut out = *a;
+    for ((o, &bi), &ci) in out.iter_mut().zip(b).zip(c) {
+        *o = f(*o, bi, ci);
+    }
+    out
+}
+
+/// Updates every element of `y` from itself and the matching element of `x`.
+#[inline(always)]
+pub fn update_slice<T: Scalar>(y: &mut [T], x: &[T], f: impl Fn(T, T) -> T) {
+    for (yi, &xi) in y.iter_mut().zip(x) {
+        *yi = f(*yi, xi);
+    }
+}
+
+/// `softmax(z)_i = exp(z_i - max z) / sum_j exp(z_j - max z)`: shifting by the maximum keeps
+/// every exponent `<= 0`, so nothing overflows and the largest term is exactly 1.
+#[inline(always)]
+pub fn softmax<T: Scalar, const N: usize>(z: &[T; N]) -> [T; N] {
+    let shift = super::max(z);
+    let mut out = map(z, |zi| crate::math::exp(zi - shift));
+    let total = super::sum(&out);
+    let inv = T::one() / total;
+    for o in out.iter_mut() {
+        *o = *o * inv;
+    }
+    out
+}
+
+/// The product of softmax's Jacobian at output `a` with `d`: `a_i (d_i - sum_j d_j a_j)`.
+#[inline(always)]
+pub fn softmax_backward<T: Scalar, const N: usize>(a: &[T; N], d: &[T; N]) -> [T; N] {
+    let centre = super::dot(d, a);
+    zip_map(a, d, |ai, di| ai * (di - centre))
+}

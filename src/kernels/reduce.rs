@@ -1,0 +1,61 @@
+//! Reductions: dot products, sums, maxima and argmax.
+
+use crate::Scalar;
+
+/// Independent accumulators per reduction: enough to hide the latency of a floating-point add.
+const LANES: usize = 4;
+
+/// `sum_i a_i b_i`, with [`LANES`] independent partial sums.
+#[inline(always)]
+pub fn dot<T: Scalar, const N: usize>(a: &[T; N], b: &[T; N]) -> T {
+    let mut acc = [T::zero(); LANES];
+    let (a_chunks, a_rest) = a.as_chunks::<LANES>();
+    let (b_chunks, b_rest) = b.as_chunks::<LANES>();
+    for (ca, cb) in a_chunks.iter().zip(b_chunks) {
+        for l in 0..LANES {
+            acc[l] = acc[l] + ca[l] * cb[l];
+        }
+    }
+    let mut tail = T::zero();
+    for (&x, &y) in a_rest.iter().zip(b_rest) {
+        tail = tail + x * y;
+    }
+    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
+}
+
+/// `sum_i x_i`, with [`LANES`] independent partial sums.
+#[inline(always)]
+pub fn sum<T: Scalar>(x: &[T]) -> T {
+    let mut acc = [T::zero(); LANES];
+    let (chunks, rest) = x.as_chunks::<LANES>();
+    for c in chunks {
+        for l in 0..LANES {
+            acc[l] = acc[l] + c[l];
+        }
+    }
+    let mut tail = T::zero();
+    for &v in rest {
+        tail = tail + v;
+    }
+    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
+}
+
+/// The largest element (`-inf` for an empty array; NaN elements are skipped).
+#[inline(always)]
+pub fn max<T: Scalar>(x: &[T]) -> T {
+    x.iter().fold(T::neg_infinity(), |m, &v| m.max(v))
+}
+
+/// Index of the first largest element; `0` for an empty array. NaN never wins.
+#[inline(always)]
+pub fn argmax<T: Scalar>(x: &[T]) -> usize {
+    let mut best = 0;
+    let mut best_value = T::neg_infinity();
+    for (i, &v) in x.iter().enumerate() {
+        if v > best_value {
+            best = i;
+            best_value = v;
+        }
+    }
+    best
+}

@@ -1,0 +1,40 @@
+#![no_std]
+#![doc = include_str!("../docs/crate.md")]
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+#[cfg(feature = "alloc")]
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+pub mod activation;
+pub mod kernels;
+mod linear;
+pub mod loss;
+mod module;
+pub mod network;
+pub mod optim;
+mod params;
+mod scalar;
+pub mod tensor;
+pub mod train;
+
+pub use activation::{Identity, ReLU, Sigmoid, Softmax, Step, Tanh};
+pub use linear::Linear;
+pub use module::Module;
+pub use network::{EndsWith, Layers, Network};
+pub use params::Params;
+pub use scalar::{Scalar, math};
+
+/// Re-exported so generated code and users name the same `rand`.
+pub use rand;
+
+/// Everything a typical program needs, in one `use constnet::prelude::*;`.
+pub mod prelude {
+    pub use crate::activation::{Identity, ReLU, Sigmoid, Softmax, Step, Tanh};
+    pub use crate::loss::{Hinge, Loss, Nll, Nllm, Squared};
+    pub use crate::optim::{Optimizer, Sgd};
+    pub use crate::train::{Reduction, Trainer, evaluate};
+    pub use crate::{EndsWith, Layers, Linear, Module, Network, Params, Scalar};
+}

@@ -1,0 +1,189 @@
+//! Loss functions (chapter section 6, "Loss functions and activation functions").
+//!
+//! Each loss is per sample, `Loss(guess, actual)`, with its gradient `dLoss/dA^L`; a batch's loss
+//! is the sum over its samples (chapter section 7.1). The chapter's table pairs each loss with
+//! the activation of the last layer, `f^L`:
+//!
+//! | loss | `f^L` | here |
+//! |---|---|---|
+//! | squared | linear | [`Squared`]: advice; works after any last module |
+//! | hinge | linear | [`Hinge`]: advice; works after any last module |
+//! | NLL | sigmoid | [`Nll`]: **enforced**, the net must end with [`Sigmoid`](crate::Sigmoid) |
+//! | NLLM | softmax | [`Nllm`]: **enforced**, the net must end with [`Softmax`](crate::Softmax) |
+//!
+//! NLL and NLLM are computed from the pre-activation `Z^L` (log-sum-exp, softplus), and give
+//! `dL/dZ^L = A^L - Y` directly (chapter section 5): no `log(0)`, no `0/0`, for logits of any
+//! finite size. That is why they require the matching last activation.
+//!
+//! [`Objective`] is how a trainer applies a loss to a network: it picks the fused path for NLL
+//! and NLLM, and the plain `dL/dA^L` through the network otherwise.
+
+mod hinge;
+mod nll;
+mod nllm;
+mod squared;
+
+pub use hinge::Hinge;
+pub use nll::Nll;
+pub use nllm::Nllm;
+pub use squared::Squared;
+
+use crate::{Module, Scalar};
+
+/// A loss on the network's output `A^L` of width `N`, with target `Y` of the same width.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not apply to outputs of width {N}",
+    note = "the target of a sample must have the width of the network's output"
+)]
+pub trait Loss<T: Scalar, const N: usize> {
+    /// `Loss(guess, actual)` for one sample.
+    fn value(&self, a: &[T; N], y: &[T; N]) -> T;
+
+    /// `dLoss/dA` for one sample.
+    fn grad(&self, a: &[T; N], y: &[T; N]) -> [T; N];
+
+    /// Whether the guess counts as right, for losses of classification; `None` for regression.
+    fn correct(&self, a: &[T; N], y: &[T; N]) -> Option<bool>;
+}
+
+/// A loss computed from the last layer's pre-activation `Z^L`, fused with its activation.
+pub trait FusedLoss<T: Scalar, const N: usize>: Loss<T, N> {
+    /// The activation `f^L` this loss is fused with.
+    type Activation;
+
+    /// `Loss(f(z), actual)` computed from `z` without overflow or `log(0)`.
+    fn value_from_logits(&self, z: &[T; N], y: &[T; N]) -> T;
+
+    /// `dLoss/dZ^L`, given `z` and `a = f(z)`.
+    fn grad_logits(&self, z: &[T; N], a: &[T; N], y: &[T; N]) -> [T; N];
+}
+
+/// Sums of a batch's loss and of its correct guesses.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct BatchScore<T> {
+    /// Sum of the per-sample losses.
+    pub loss: T,
+    /// Number of samples guessed right (classification losses; 0 otherwise).
+    pub correct: usize,
+}
+
+impl<T: Scalar> BatchScore<T> {
+    fn add(&mut self, loss: T, correct: Option<bool>) {
+        self.loss = self.loss + loss;
+        self.correct += usize::from(correct == Some(true));
+    }
+}
+
+/// A loss applied to a network taking `U`: scores a training batch and back-propagates it.
+///
+/// Implemented for [`Squared`] and [`Hinge`] on any network with array outputs, for [`Nll`] on
+/// networks that end with [`Sigmoid`](crate::Sigmoid) and for [`Nllm`] on networks that end
+/// with [`Softmax`](crate::Softmax).
+pub trait Objective<Net: Module<U>, U> {
+    /// The scalar type of the loss.
+    type Scalar: Scalar;
+    /// A sample's target (label): an array of the output's width.
+    type Target;
+    /// `true` for classification losses, whose [`BatchScore::correct`] counts.
+    const CLASSIFIES: bool;
+
+    /// Loss of one sample's output, and for classification whether it is right.
+    fn evaluate(&self, out: &Net::Output, y: &Self::Target) -> (Self::Scalar, Option<bool>);
+
+    /// Scores the first `valid` samples of a training batch (the output and tape of a training
+    /// forward pass) and adds the gradient of their summed loss into `grad`. Rows from `valid`
+    /// on (the padding of a last, partial mini-batch) contribute nothing.
+    #[allow(clippy::too_many_arguments)]
+    fn backprop<const K: usize>(
+        &self,
+        net: &Net,
+        u: &[U; K],
+        out: &[Net::Output; K],
+        tape: &Net::Tape<K>,
+        y: &[Self::Target; K],
+        valid: usize,
+        grad: &mut Net,
+    ) -> BatchScore<Self::Scalar>;
+}
+
+/// [`Objective`] for a loss on `A^L`: `dL/dA^L` back-propagated through the whole net.
+macro_rules! plain_objective {
+    ($loss:ty, $classifies:expr) => {
+        impl<Net, U, T: Scalar, const N: usize> Objective<Net, U> for $loss
+        where
+            Net: Module<U, Output = [T; N]>,
+        {
+            type Scalar = T;
+            type Target = [T; N];
+            const CLASSIFIES: bool = $classifies;
+
+            fn evaluate(&self, out: &[T; N], y: &[T; N]) -> (T, Option<bool>) {
+                (Loss::value(self, out, y), Loss::correct(self, out, y))
+            }
+
+            fn backprop<const K: usize>(
+                &self,
+                net: &Net,
+                u: &[U; K],
+                out: &[[T; N]; K],
+                tape: &Net::Tape<K>,
+                y: &[[T; N]; K],
+                valid: usize,
+                grad: &mut Net,
+            ) -> BatchScore<T> {
+                let mut score = BatchScore::default();
+                let mut dl_da = [[T::zero(); N]; K];
+                for ((d, a), yk) in dl_da.iter_mut().zip(out).zip(y).take(valid) {
+                    score.add(Loss::value(self, a, yk), Loss::correct(self, a, yk));
+                    *d = Loss::grad(self, a, yk);
+                }
+                net.weight_grad_batch(u, out, tape, &dl_da, grad);
+                score
+            }
+        }
+    };
+}
+
+/// [`Objective`] for a loss fused with the last activation: `dL/dZ^L` from the logits.
+macro_rules! fused_objective {
+    ($loss:ty, $act:ty) => {
+        impl<Net, U, T: Scalar, const N: usize> Objective<Net, U> for $loss
+        where
+            Net: crate::EndsWith<$act, U, LastInput = [T; N]> + Module<U, Output = [T; N]>,
+        {
+            type Scalar = T;
+            type Target = [T; N];
+            const CLASSIFIES: bool = true;
+
+            fn evaluate(&self, out: &[T; N], y: &[T; N]) -> (T, Option<bool>) {
+                (Loss::value(self, out, y), Loss::correct(self, out, y))
+            }
+
+            fn backprop<const K: usize>(
+                &self,
+                net: &Net,
+                u: &[U; K],
+                out: &[[T; N]; K],
+                tape: &Net::Tape<K>,
+                y: &[[T; N]; K],
+                valid: usize,
+                grad: &mut Net,
+            ) -> BatchScore<T> {
+                let z = <Net as crate::EndsWith<$act, U>>::last_input(u, tape);
+                let mut score = BatchScore::default();
+                let mut dl_dz = [[T::zero(); N]; K];
+                for (((d, zk), a), yk) in dl_dz.iter_mut().zip(z).zip(out).zip(y).take(valid) {
+                    score.add(self.value_from_logits(zk, yk), Loss::correct(self, a, yk));
+                    *d = self.grad_logits(zk, a, yk);
+                }
+                net.weight_grad_before_last(u, tape, &dl_dz, grad);
+                score
+            }
+        }
+    };
+}
+
+plain_objective!(Squared, false);
+plain_objective!(Hinge, true);
+fused_objective!(Nll, crate::Sigmoid);
+fused_objective!(Nllm, crate::Softmax);

@@ -1,0 +1,53 @@
+//! Negative log likelihood for two classes (chapter sections 6 and 6.1).
+
+use super::{FusedLoss, Loss};
+use crate::{Scalar, Sigmoid, kernels, math};
+
+/// `Loss(a, y) = -sum_i (y_i log a_i + (1 - y_i) log(1 - a_i))`, targets `y_i` in `{0, 1}`, with
+/// `a = sigmoid(z)`: one or more independent yes/no outputs.
+///
+/// Fused with [`Sigmoid`]: from the logits it is `softplus(z) - y z` and
+/// `dL/dZ = sigmoid(z) - y`, exact and finite for any finite `z`. A guess is right when every
+/// output is on the target's side of 1/2.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Nll;
+
+impl<T: Scalar, const N: usize> Loss<T, N> for Nll {
+    /// From probabilities, clamped away from 0 and 1 by the smallest positive normal value so a
+    /// saturated output gives a large finite loss rather than infinity.
+    fn value(&self, a: &[T; N], y: &[T; N]) -> T {
+        let tiny = T::min_positive_value();
+        let terms = kernels::zip_map(a, y, |ai, yi| {
+            -(yi * math::ln(ai.max(tiny)) + (T::one() - yi) * math::ln((T::one() - ai).max(tiny)))
+        });
+        kernels::sum(&terms)
+    }
+
+    /// `dL/da = (a - y) / (a (1 - a))`: infinite at a saturated output; training uses
+    /// [`FusedLoss::grad_logits`] instead.
+    fn grad(&self, a: &[T; N], y: &[T; N]) -> [T; N] {
+        kernels::zip_map(a, y, |ai, yi| (ai - yi) / (ai * (T::one() - ai)))
+    }
+
+    fn correct(&self, a: &[T; N], y: &[T; N]) -> Option<bool> {
+        let half = T::from_f64(0.5);
+        Some(
+            a.iter()
+                .zip(y)
+                .all(|(&ai, &yi)| (ai >= half) == (yi >= half)),
+        )
+    }
+}
+
+impl<T: Scalar, const N: usize> FusedLoss<T, N> for Nll {
+    type Activation = Sigmoid;
+
+    fn value_from_logits(&self, z: &[T; N], y: &[T; N]) -> T {
+        let terms = kernels::zip_map(z, y, |zi, yi| math::softplus(zi) - yi * zi);
+        kernels::sum(&terms)
+    }
+
+    fn grad_logits(&self, _z: &[T; N], a: &[T; N], y: &[T; N]) -> [T; N] {
+        kernels::zip_map(a, y, |ai, yi| ai - yi)
+    }
+}

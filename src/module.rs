@@ -1,0 +1,128 @@
+//! The chapter's module API (section 4, "Error back-propagation"; section 7.1, batches).
+//!
+//! Every module - a [`Linear`](crate::Linear) layer, an activation, a whole network - provides
+//! - forward: `u -> v`;
+//! - backward: `(u, v, dL/dv) -> dL/du`;
+//! - weight grad: `(u, dL/dv) -> dL/dW`, for modules with weights.
+//!
+//! The methods take const-size mini-batches `[U; K]` (the single-sample versions are `K = 1`),
+//! so batched forward and backward passes stay on the stack. A batch's weight gradient is the
+//! sum of its samples' gradients, as chapter section 7.1 writes the mini-batch update.
+//!
+//! What a forward pass must remember for the backward pass beyond `u` and `v` is the module's
+//! [`Module::Tape`]: nothing for layers and activations, the intermediate activations for a
+//! network (a tuple of modules).
+
+use rand::Rng;
+
+/// A module of the chapter's module API, taking input `U` (an array `[T; N]`).
+///
+/// A network is a tuple of modules; it implements `Module<U>` only when every layer's input width
+/// equals the output width of the layer before it.
+#[diagnostic::on_unimplemented(
+    message = "the layer widths do not line up: `{Self}` cannot take `{U}` as its input",
+    label = "a layer of this network gets an input of the wrong width",
+    note = "each layer's input width must equal the output width of the layer before it: the layer before `{Self}` gives `{U}`"
+)]
+pub trait Module<U>: Sized {
+    /// The module's output `v` for one sample.
+    type Output;
+    /// What a training forward pass of a batch of `K` keeps for the backward pass, beyond the
+    /// batch's inputs and outputs.
+    type Tape<const K: usize>;
+
+    /// forward: `u -> v` for every sample of a batch (inference mode).
+    fn forward_batch<const K: usize>(&self, u: &[U; K]) -> [Self::Output; K];
+
+    /// forward in training mode: like [`Module::forward_batch`], also returning the tape the
+    /// backward pass needs. Training-only behaviour (dropout masks, batch statistics) happens
+    /// here; `rng` is the caller's.
+    fn forward_train_batch<const K: usize, R: Rng + ?Sized>(
+        &mut self,
+        u: &[U; K],
+        rng: &mut R,
+    ) -> ([Self::Output; K], Self::Tape<K>);
+
+    /// backward: `(u, v, dL/dv) -> dL/du` for every sample of a batch.
+    fn backward_batch<const K: usize>(
+        &self,
+        u: &[U; K],
+        v: &[Self::Output; K],
+        tape: &Self::Tape<K>,
+        dl_dv: &[Self::Output; K],
+    ) -> [U; K];
+
+    /// weight grad: `(u, dL/dv) -> dL/dW`, summed over the batch and **added** into `grad`,
+    /// a value of the same type as the module (the gradient has the module's shape).
+    fn weight_grad_batch<const K: usize>(
+        &self,
+        u: &[U; K],
+        v: &[Self::Output; K],
+        tape: &Self::Tape<K>,
+        dl_dv: &[Self::Output; K],
+        grad: &mut Self,
+    );
+
+    /// backward and weight grad together, in one pass over a network: adds `dL/dW` into `grad`
+    /// and returns `dL/du`.
+    fn backprop_batch<const K: usize>(
+        &self,
+        u: &[U; K],
+        v: &[Self::Output; K],
+        tape: &Self::Tape<K>,
+        dl_dv: &[Self::Output; K],
+        grad: &mut Self,
+    ) -> [U; K] {
+        self.weight_grad_batch(u, v, tape, dl_dv, grad);
+        self.backward_batch(u, v, tape, dl_dv)
+    }
+
+    /// forward: `u -> v` for one sample.
+    #[inline]
+    fn forward(&self, u: &U) -> Self::Output {
+        let [v] = self.forward_batch(core::array::from_ref(u));
+        v
+    }
+
+    /// forward in training mode for one sample: the output and the tape.
+    #[inline]
+    fn forward_train<R: Rng + ?Sized>(
+        &mut self,
+        u: &U,
+        rng: &mut R,
+    ) -> (Self::Output, Self::Tape<1>) {
+        let ([v], tape) = self.forward_train_batch(core::array::from_ref(u), rng);
+        (v, tape)
+    }
+
+    /// backward: `(u, v, dL/dv) -> dL/du` for one sample.
+    #[inline]
+    fn backward(&self, u: &U, v: &Self::Output, tape: &Self::Tape<1>, dl_dv: &Self::Output) -> U {
+        let [du] = self.backward_batch(
+            core::array::from_ref(u),
+            core::array::from_ref(v),
+            tape,
+            core::array::from_ref(dl_dv),
+        );
+        du
+    }
+
+    /// weight grad: `(u, dL/dv) -> dL/dW` for one sample, added into `grad`.
+    #[inline]
+    fn weight_grad(
+        &self,
+        u: &U,
+        v: &Self::Output,
+        tape: &Self::Tape<1>,
+        dl_dv: &Self::Output,
+        grad: &mut Self,
+    ) {
+        self.weight_grad_batch(
+            core::array::from_ref(u),
+            core::array::from_ref(v),
+            tape,
+            core::array::from_ref(dl_dv),
+            grad,
+        );
+    }
+}

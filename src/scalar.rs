@@ -1,0 +1,158 @@
+//! The number types a net computes with (chapter section 1: the neuron's weights and values
+//! are real numbers).
+//!
+//! [`Scalar`] is one bound over [`num_traits::Float`], implemented for `f32` and `f64`. The
+//! transcendental functions the activations and losses need (`exp`, `ln`, `ln_1p`, `tanh`,
+//! `sqrt`) go through [`math`](crate::math): through the `libm` crate when the `libm` feature is
+//! on (so a host and a microcontroller compute the same bits), through `std` otherwise.
+
+use core::fmt::{Debug, Display};
+use num_traits::Float;
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for f32 {}
+    impl Sealed for f64 {}
+}
+
+/// A floating-point number type a network can be built from: `f32` or `f64`.
+///
+/// Sealed: the kernels and the weight format rely on the two IEEE-754 binary formats.
+pub trait Scalar:
+    Float + Default + Debug + Display + Send + Sync + 'static + sealed::Sealed
+{
+    /// Size of one value in bytes (4 or 8).
+    const BYTES: usize;
+    /// Short name of the type, `"f32"` or `"f64"`.
+    const NAME: &'static str;
+
+    /// Converts from `f64`, rounding to nearest for `f32`.
+    fn from_f64(x: f64) -> Self;
+    /// Converts to `f64` exactly.
+    fn as_f64(self) -> f64;
+    /// Converts a count (a batch size, a sample count) to this type.
+    fn from_usize(n: usize) -> Self;
+
+    #[doc(hidden)]
+    fn math_exp(self) -> Self;
+    #[doc(hidden)]
+    fn math_ln(self) -> Self;
+    #[doc(hidden)]
+    fn math_ln_1p(self) -> Self;
+    #[doc(hidden)]
+    fn math_tanh(self) -> Self;
+    #[doc(hidden)]
+    fn math_sqrt(self) -> Self;
+}
+
+#[cfg(not(any(feature = "std", feature = "libm")))]
+compile_error!(
+    "constnet needs `exp`, `ln`, `tanh` and `sqrt`: enable the `std` feature or the `libm` feature"
+);
+
+macro_rules! impl_scalar {
+    ($t:ty, $bytes:expr, $exp:ident, $ln:ident, $ln1p:ident, $tanh:ident, $sqrt:ident) => {
+        impl Scalar for $t {
+            const BYTES: usize = $bytes;
+            const NAME: &'static str = stringify!($t);
+
+            #[inline(always)]
+            fn from_f64(x: f64) -> Self {
+                x as $t
+            }
+            #[inline(always)]
+            fn as_f64(self) -> f64 {
+                self as f64
+            }
+            #[inline(always)]
+            fn from_usize(n: usize) -> Self {
+                n as $t
+            }
+
+            #[inline(always)]
+            fn math_exp(self) -> Self {
+                #[cfg(feature = "libm")]
+                return libm::$exp(self);
+                #[cfg(not(feature = "libm"))]
+                return <$t as Float>::exp(self);
+            }
+            #[inline(always)]
+            fn math_ln(self) -> Self {
+                #[cfg(feature = "libm")]
+                return libm::$ln(self);
+                #[cfg(not(feature = "libm"))]
+                return <$t as Float>::ln(self);
+            }
+            #[inline(always)]
+            fn math_ln_1p(self) -> Self {
+                #[cfg(feature = "libm")]
+                return libm::$ln1p(self);
+                #[cfg(not(feature = "libm"))]
+                return <$t as Float>::ln_1p(self);
+            }
+            #[inline(always)]
+            fn math_tanh(self) -> Self {
+                #[cfg(feature = "libm")]
+                return libm::$tanh(self);
+                #[cfg(not(feature = "libm"))]
+                return <$t as Float>::tanh(self);
+            }
+            #[inline(always)]
+            fn math_sqrt(self) -> Self {
+                #[cfg(feature = "libm")]
+                return libm::$sqrt(self);
+                #[cfg(not(feature = "libm"))]
+                return <$t as Float>::sqrt(self);
+            }
+        }
+    };
+}
+
+impl_scalar!(f32, 4, expf, logf, log1pf, tanhf, sqrtf);
+impl_scalar!(f64, 8, exp, log, log1p, tanh, sqrt);
+
+/// Elementary functions used by activations and losses, routed as the crate features say.
+pub mod math {
+    use super::Scalar;
+
+    /// `e^x`.
+    #[inline(always)]
+    pub fn exp<T: Scalar>(x: T) -> T {
+        x.math_exp()
+    }
+    /// Natural logarithm.
+    #[inline(always)]
+    pub fn ln<T: Scalar>(x: T) -> T {
+        x.math_ln()
+    }
+    /// `ln(1 + x)`, accurate for small `x`.
+    #[inline(always)]
+    pub fn ln_1p<T: Scalar>(x: T) -> T {
+        x.math_ln_1p()
+    }
+    /// Hyperbolic tangent.
+    #[inline(always)]
+    pub fn tanh<T: Scalar>(x: T) -> T {
+        x.math_tanh()
+    }
+    /// Square root.
+    #[inline(always)]
+    pub fn sqrt<T: Scalar>(x: T) -> T {
+        x.math_sqrt()
+    }
+    /// The logistic sigmoid `1 / (1 + e^-x)`, computed without overflow for any finite `x`.
+    #[inline(always)]
+    pub fn sigmoid<T: Scalar>(x: T) -> T {
+        if x >= T::zero() {
+            T::one() / (T::one() + exp(-x))
+        } else {
+            let e = exp(x);
+            e / (T::one() + e)
+        }
+    }
+    /// `ln(1 + e^x)` (softplus), without overflow for large `x`.
+    #[inline(always)]
+    pub fn softplus<T: Scalar>(x: T) -> T {
+        x.max(T::zero()) + ln_1p(exp(-x.abs()))
+    }
+}

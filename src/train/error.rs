@@ -1,0 +1,61 @@
+//! What can go wrong while training or evaluating.
+
+use core::fmt;
+
+/// Why training or evaluation stopped with nothing done, or part-way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TrainError {
+    /// The inputs and the targets have different lengths.
+    LengthMismatch {
+        /// Number of input samples.
+        inputs: usize,
+        /// Number of targets.
+        targets: usize,
+    },
+    /// There are no samples.
+    Empty,
+    /// The scratch buffer for the sample order is shorter than the data set.
+    OrderBufferTooShort {
+        /// Length of the buffer given.
+        len: usize,
+        /// Number of samples.
+        needed: usize,
+    },
+    /// The loss, a gradient or an updated weight became NaN or infinite (for example with a
+    /// step size far too large). The network holds the last weights that were all finite.
+    Diverged {
+        /// Epoch (from 1) in which it happened.
+        epoch: usize,
+        /// Optimizer step (from 1, counted over the whole run) whose loss, gradient or update
+        /// was not finite.
+        step: usize,
+    },
+}
+
+impl fmt::Display for TrainError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Self::LengthMismatch { inputs, targets } => {
+                write!(
+                    f,
+                    "{inputs} input samples but {targets} targets: they must pair up"
+                )
+            }
+            Self::Empty => write!(f, "no samples to train or evaluate on"),
+            Self::OrderBufferTooShort { len, needed } => {
+                write!(
+                    f,
+                    "sample order buffer holds {len} indices but the data set has {needed}"
+                )
+            }
+            Self::Diverged { epoch, step } => write!(
+                f,
+                "training diverged in epoch {epoch} at step {step}: the loss, a gradient or a \
+                 weight became NaN or infinite (try a smaller step size); the network keeps the \
+                 last finite weights"
+            ),
+        }
+    }
+}
+
+impl core::error::Error for TrainError {}

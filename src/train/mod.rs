@@ -1,0 +1,30 @@
+//! Training: mini-batch stochastic gradient descent (chapter sections 5 and 7.1).
+//!
+//! [`Trainer`] runs the chapter's MINI-BATCH-SGD: every epoch it shuffles the data set and takes
+//! `ceil(n/k)` mini-batches of `k` samples (the last one partial when `k` does not divide `n`),
+//! and for each it runs the forward pass, back-propagates the loss, and lets the optimizer update
+//! the weights. `k = 1` is stochastic gradient descent; [`Trainer::full_batch`] is batch
+//! gradient descent (one update per epoch from the gradient summed over all samples).
+
+mod error;
+mod evaluate;
+mod report;
+mod trainer;
+
+pub use error::TrainError;
+pub use evaluate::evaluate;
+#[cfg(feature = "alloc")]
+pub use report::TrainReport;
+pub use report::{EpochStats, Evaluation};
+pub use trainer::{Reduction, Trainer};
+
+/// Checks that inputs and targets pair up and are not empty.
+pub(crate) fn check_lengths(inputs: usize, targets: usize) -> Result<(), TrainError> {
+    if inputs != targets {
+        return Err(TrainError::LengthMismatch { inputs, targets });
+    }
+    if inputs == 0 {
+        return Err(TrainError::Empty);
+    }
+    Ok(())
+}

@@ -1,0 +1,261 @@
+//! The training loop: MINI-BATCH-SGD (chapter section 7.1) over const-size batches.
+
+use core::ops::ControlFlow;
+
+use rand::Rng;
+use rand::seq::SliceRandom;
+
+use super::{EpochStats, Evaluation, TrainError, check_lengths};
+use crate::loss::{BatchScore, Objective};
+use crate::optim::Optimizer;
+use crate::{Network, Params, Scalar};
+
+/// How a mini-batch's per-sample gradients are combined before the update.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Reduction {
+    /// Their sum, as the chapter writes mini-batch SGD (section 7.1). The step size must shrink
+    /// as the batch grows.
+    #[default]
+    Sum,
+    /// Their mean (PyTorch's default): the step size does not depend on the batch size.
+    Mean,
+}
+
+/// Trains a network with a loss and an optimizer, over mini-batches of `K` samples.
+///
+/// ```
+/// use constnet::prelude::*;
+/// use rand::SeedableRng;
+///
+/// // XOR: the smallest problem a single layer cannot learn.
+/// let x = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]];
+/// let y = [[0.0], [1.0], [1.0], [0.0]];
+/// let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(3);
+/// let mut net = <(Linear<2, 8, f64>, Tanh, Linear<8, 1, f64>, Sigmoid)>::init(&mut rng);
+/// let mut sgd = Sgd::new(0.5);
+/// let report = Trainer::new(Nll, &mut sgd).batch_size::<4>().epochs(2000)
+///     .fit(&mut net, &x, &y, &mut rng)?;
+/// assert_eq!(report.last().unwrap().train.accuracy, Some(1.0));
+/// # Ok::<(), constnet::train::TrainError>(())
+/// ```
+#[derive(Debug)]
+pub struct Trainer<'o, L, O, const K: usize> {
+    loss: L,
+    optimizer: &'o mut O,
+    epochs: usize,
+    reduction: Reduction,
+    full_batch: bool,
+}
+
+impl<'o, L, O> Trainer<'o, L, O, 1> {
+    /// A trainer for `loss` and `optimizer`: one sample per step (stochastic gradient descent),
+    /// one epoch, summed gradients. Change these with the builder methods.
+    pub fn new(loss: L, optimizer: &'o mut O) -> Self {
+        Self {
+            loss,
+            optimizer,
+            epochs: 1,
+            reduction: Reduction::Sum,
+            full_batch: false,
+        }
+    }
+}
+
+impl<'o, L, O, const K: usize> Trainer<'o, L, O, K> {
+    /// Mini-batches of `B` samples, processed as one `[[T; IN]; B]` array on the stack.
+    pub fn batch_size<const B: usize>(self) -> Trainer<'o, L, O, B> {
+        const { assert!(B > 0, "the batch size must be at least 1") };
+        Trainer {
+            loss: self.loss,
+            optimizer: self.optimizer,
+            epochs: self.epochs,
+            reduction: self.reduction,
+            full_batch: self.full_batch,
+        }
+    }
+
+    /// Number of passes over the training data.
+    pub fn epochs(mut self, epochs: usize) -> Self {
+        self.epochs = epochs;
+        self
+    }
+
+    /// How per-sample gradients are combined ([`Reduction::Sum`] by default, as the chapter).
+    pub fn reduction(mut self, reduction: Reduction) -> Self {
+        self.reduction = reduction;
+        self
+    }
+
+    /// Batch gradient descent: one update per epoch, from the gradient over the whole data set
+    /// (still computed `K` samples at a time).
+    pub fn full_batch(mut self) -> Self {
+        self.full_batch = true;
+        self
+    }
+
+    /// The loss this trainer minimizes.
+    pub fn loss(&self) -> &L {
+        &self.loss
+    }
+
+    /// Trains `net` on inputs `x` and targets `y`, calling `on_epoch` after each epoch (return
+    /// [`ControlFlow::Break`] to stop early). Needs no heap: `order` is scratch space for the
+    /// shuffled sample order, at least as long as the data set.
+    ///
+    /// On [`TrainError::Diverged`] the network keeps the last weights that were all finite.
+    pub fn fit_with<Net, R, T, const IN: usize, const OUT: usize>(
+        &mut self,
+        net: &mut Net,
+        x: &[[T; IN]],
+        y: &[[T; OUT]],
+        rng: &mut R,
+        order: &mut [usize],
+        mut on_epoch: impl FnMut(&EpochStats<T>, &Net) -> ControlFlow<()>,
+    ) -> Result<(), TrainError>
+    where
+        T: Scalar,
+        Net: Network<T, IN, OUT>,
+        L: Objective<Net, [T; IN], Scalar = T, Target = [T; OUT]>,
+        O: Optimizer<T, Net>,
+        R: Rng + ?Sized,
+    {
+        check_lengths(x.len(), y.len())?;
+        let n = x.len();
+        let len = order.len();
+        let order = order
+            .get_mut(..n)
+            .ok_or(TrainError::OrderBufferTooShort { len, needed: n })?;
+        for (i, slot) in order.iter_mut().enumerate() {
+            *slot = i;
+        }
+        let mut grad = Net::zeroed();
+        // The weights before the latest update, restored if the update is not finite.
+        let mut last_good = Net::zeroed();
+
+        for epoch in 1..=self.epochs {
+            order.shuffle(rng);
+            let mut total = BatchScore::<T>::default();
+            let mut steps = 0;
+            if self.full_batch {
+                grad.zero_params();
+            }
+            for chunk in order.chunks(K) {
+                let (xb, yb) = gather::<T, IN, OUT, K>(x, y, chunk);
+                if !self.full_batch {
+                    grad.zero_params();
+                }
+                let (out, tape) = net.forward_train_batch(&xb, rng);
+                let score = self
+                    .loss
+                    .backprop(net, &xb, &out, &tape, &yb, chunk.len(), &mut grad);
+                let step = self.optimizer.steps() + 1;
+                if !score.loss.is_finite() || !grad.params_finite() {
+                    return Err(TrainError::Diverged { epoch, step });
+                }
+                total.loss = total.loss + score.loss;
+                total.correct += score.correct;
+                if !self.full_batch {
+                    self.update(net, &mut grad, &mut last_good, chunk.len(), epoch)?;
+                    steps += 1;
+                }
+            }
+            if self.full_batch {
+                self.update(net, &mut grad, &mut last_good, n, epoch)?;
+                steps += 1;
+            }
+            let stats = EpochStats {
+                epoch,
+                steps,
+                train: Evaluation {
+                    loss: total.loss / T::from_usize(n),
+                    accuracy: L::CLASSIFIES.then(|| total.correct as f64 / n as f64),
+                    samples: n,
+                },
+            };
+            if on_epoch(&stats, net).is_break() {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Trains `net` on inputs `x` and targets `y` and returns the per-epoch record.
+    ///
+    /// On [`TrainError::Diverged`] the network keeps the last weights that were all finite.
+    #[cfg(feature = "alloc")]
+    pub fn fit<Net, R, T, const IN: usize, const OUT: usize>(
+        &mut self,
+        net: &mut Net,
+        x: &[[T; IN]],
+        y: &[[T; OUT]],
+        rng: &mut R,
+    ) -> Result<super::TrainReport<T>, TrainError>
+    where
+        T: Scalar,
+        Net: Network<T, IN, OUT>,
+        L: Objective<Net, [T; IN], Scalar = T, Target = [T; OUT]>,
+        O: Optimizer<T, Net>,
+        R: Rng + ?Sized,
+    {
+        let mut order = alloc::vec![0; x.len()];
+        let mut report = super::TrainReport::default();
+        self.fit_with(net, x, y, rng, &mut order, |stats, _| {
+            report.epochs.push(*stats);
+            ControlFlow::Continue(())
+        })?;
+        Ok(report)
+    }
+
+    /// Applies one optimizer step with the gradient of `samples` samples, undoing it if it
+    /// leaves a weight that is not finite.
+    fn update<Net, T>(
+        &mut self,
+        net: &mut Net,
+        grad: &mut Net,
+        last_good: &mut Net,
+        samples: usize,
+        epoch: usize,
+    ) -> Result<(), TrainError>
+    where
+        T: Scalar,
+        Net: Params<T>,
+        O: Optimizer<T, Net>,
+    {
+        if self.reduction == Reduction::Mean {
+            let scale = T::one() / T::from_usize(samples);
+            Net::walk([grad], &mut |[g]: [&mut [T]; 1]| {
+                crate::kernels::scale_slice(g, scale)
+            });
+        }
+        Net::walk([last_good, net], &mut |[saved, w]: [&mut [T]; 2]| {
+            saved.copy_from_slice(w)
+        });
+        self.optimizer.step(net, grad);
+        if !net.params_finite() {
+            Net::walk([net, last_good], &mut |[w, saved]: [&mut [T]; 2]| {
+                w.copy_from_slice(saved)
+            });
+            return Err(TrainError::Diverged {
+                epoch,
+                step: self.optimizer.steps(),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Copies the samples named by `chunk` into a batch; a short chunk (the last, partial batch) is
+/// padded by repeating its own samples, whose loss the objective then ignores.
+fn gather<T: Scalar, const IN: usize, const OUT: usize, const K: usize>(
+    x: &[[T; IN]],
+    y: &[[T; OUT]],
+    chunk: &[usize],
+) -> ([[T; IN]; K], [[T; OUT]; K]) {
+    let mut xb = [[T::zero(); IN]; K];
+    let mut yb = [[T::zero(); OUT]; K];
+    for (k, &i) in chunk.iter().cycle().take(K).enumerate() {
+        xb[k] = x[i];
+        yb[k] = y[i];
+    }
+    (xb, yb)
+}
