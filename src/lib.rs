@@ -9,6 +9,7 @@ extern crate alloc;
 extern crate std;
 
 pub mod activation;
+pub mod data;
 pub mod kernels;
 mod linear;
 pub mod loss;

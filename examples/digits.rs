@@ -1,0 +1,108 @@
+//! The main job: train the chapter's 64-32-10 network on the bundled handwritten digits
+//! (UCI optdigits, 1797 8x8 images), report held-out accuracy and show a few predictions.
+//!
+//! Run: `cargo run --release --example digits`
+
+use constnet::data::{
+    Header, Standardizer, one_hot_all, parse_labeled_csv, to_class, train_test_split,
+};
+use constnet::prelude::*;
+use constnet::train::EpochStats;
+use indicatif::{ProgressBar, ProgressStyle};
+use rand::SeedableRng;
+use rand_pcg::Pcg64Mcg;
+use std::ops::ControlFlow;
+
+/// The chapter's network: Z^l = W^lT A^(l-1) + W0^l, A^l = f^l(Z^l).
+type Digits = (Linear<64, 32>, ReLU, Linear<32, 10>, Softmax);
+
+const EPOCHS: usize = 40;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let csv = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/data/digits.csv"));
+    let data = parse_labeled_csv::<f32, 64>(csv, Header::Present)?;
+    let targets = one_hot_all::<f32, 10>(&data.labels)?;
+
+    let mut rng = Pcg64Mcg::seed_from_u64(7);
+    let mut split = train_test_split(&data.features, &targets, 0.2, &mut rng);
+    let scale = Standardizer::fit(&split.train_x);
+    scale.apply_all(&mut split.train_x);
+    scale.apply_all(&mut split.test_x);
+    println!(
+        "digits: {} training and {} held-out images of 8x8 pixels, 10 classes",
+        split.train_x.len(),
+        split.test_x.len()
+    );
+
+    let mut net = Digits::init(&mut rng);
+    let mut sgd = Sgd::new(0.1f32);
+    let mut trainer = Trainer::new(Nllm, &mut sgd)
+        .batch_size::<32>()
+        .epochs(EPOCHS)
+        .reduction(Reduction::Mean);
+
+    let bar = ProgressBar::new(EPOCHS as u64);
+    bar.set_style(ProgressStyle::with_template(
+        "{bar:30} epoch {pos}/{len} {msg}",
+    )?);
+    let mut order = vec![0; split.train_x.len()];
+    trainer.fit_with(
+        &mut net,
+        &split.train_x,
+        &split.train_y,
+        &mut rng,
+        &mut order,
+        |stats: &EpochStats<f32>, net| {
+            let held_out = evaluate(net, &Nllm, &split.test_x, &split.test_y).ok();
+            bar.set_position(stats.epoch as u64);
+            bar.set_message(format!(
+                "train loss {:.4} acc {:.1}% | held-out acc {:.1}%",
+                stats.train.loss,
+                100.0 * stats.train.accuracy.unwrap_or(0.0),
+                100.0 * held_out.and_then(|e| e.accuracy).unwrap_or(0.0)
+            ));
+            if stats.epoch % 10 == 0 {
+                let line = format!(
+                    "epoch {:>3}: train loss {:.4}, train accuracy {:.1}%",
+                    stats.epoch,
+                    stats.train.loss,
+                    100.0 * stats.train.accuracy.unwrap_or(0.0)
+                );
+                // A bar hidden from a non-terminal output hides its `println` too.
+                if bar.is_hidden() {
+                    println!("{line}")
+                } else {
+                    bar.println(line)
+                }
+            }
+            ControlFlow::Continue(())
+        },
+    )?;
+    bar.finish();
+
+    let held_out = evaluate(&net, &Nllm, &split.test_x, &split.test_y)?;
+    println!(
+        "held-out: loss {:.4}, accuracy {:.2}% on {} images",
+        held_out.loss,
+        100.0 * held_out.accuracy.unwrap_or(0.0),
+        held_out.samples
+    );
+
+    println!("a few held-out predictions:");
+    for (x, y) in split.test_x.iter().zip(&split.test_y).take(8) {
+        let p = net.forward(x);
+        let guess = to_class(&p);
+        println!(
+            "  true {} -> predicted {} (p = {:.3}){}",
+            to_class(y),
+            guess,
+            p[guess],
+            if guess == to_class(y) {
+                ""
+            } else {
+                "  <- wrong"
+            }
+        );
+    }
+    Ok(())
+}

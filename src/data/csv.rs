@@ -1,0 +1,156 @@
+//! Numeric CSV text into fixed-width samples and a label column.
+
+use alloc::vec::Vec;
+use core::fmt;
+
+use crate::Scalar;
+
+/// Whether the first line of the text names the columns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Header {
+    /// The first line is a header and is skipped.
+    Present,
+    /// Every line is data.
+    Absent,
+}
+
+/// Samples of `N` features with one label (or regression target) each.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Labeled<T, const N: usize> {
+    /// One row of features per sample.
+    pub features: Vec<[T; N]>,
+    /// The last column of each row.
+    pub labels: Vec<T>,
+}
+
+/// What is wrong with a line of CSV text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CsvErrorKind {
+    /// The line has another number of fields than the `N` features plus one label expected.
+    WrongWidth {
+        /// Fields expected (`N + 1`).
+        expected: usize,
+        /// Fields found.
+        found: usize,
+    },
+    /// A field is not a number.
+    NotANumber(alloc::string::String),
+    /// A field is NaN or infinite.
+    NotFinite,
+    /// The text has no data lines.
+    NoRows,
+}
+
+/// A line of CSV text that cannot become a sample, with where it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CsvError {
+    /// Line number, from 1 (0 when the text has no data lines).
+    pub line: usize,
+    /// Column number, from 1 (0 when the whole line is wrong).
+    pub column: usize,
+    /// What is wrong.
+    pub kind: CsvErrorKind,
+}
+
+impl fmt::Display for CsvError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            CsvErrorKind::WrongWidth { expected, found } => write!(
+                f,
+                "line {}: {found} fields, expected {expected} ({} features and a label)",
+                self.line,
+                expected - 1
+            ),
+            CsvErrorKind::NotANumber(field) => {
+                write!(
+                    f,
+                    "line {}, column {}: {field:?} is not a number",
+                    self.line, self.column
+                )
+            }
+            CsvErrorKind::NotFinite => {
+                write!(
+                    f,
+                    "line {}, column {}: NaN or infinite value",
+                    self.line, self.column
+                )
+            }
+            CsvErrorKind::NoRows => write!(f, "no data lines"),
+        }
+    }
+}
+
+impl core::error::Error for CsvError {}
+
+/// Parses comma-separated numbers, `N` features then a label per line (blank lines are
+/// skipped), into [`Labeled`] samples.
+///
+/// ```
+/// use constnet::data::{parse_labeled_csv, Header};
+/// let data = parse_labeled_csv::<f32, 2>("a,b,label\n1,2,0\n3,4.5,1\n", Header::Present)?;
+/// assert_eq!(data.features, vec![[1.0, 2.0], [3.0, 4.5]]);
+/// assert_eq!(data.labels, vec![0.0, 1.0]);
+///
+/// let err = parse_labeled_csv::<f32, 2>("1,2,0\n3,x,1\n", Header::Absent).unwrap_err();
+/// assert_eq!((err.line, err.column), (2, 2));
+/// # Ok::<(), constnet::data::CsvError>(())
+/// ```
+pub fn parse_labeled_csv<T: Scalar, const N: usize>(
+    text: &str,
+    header: Header,
+) -> Result<Labeled<T, N>, CsvError> {
+    let mut data = Labeled {
+        features: Vec::new(),
+        labels: Vec::new(),
+    };
+    let skip = usize::from(header == Header::Present);
+    for (index, line) in text.lines().enumerate().skip(skip) {
+        let line_no = index + 1;
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let found = line.split(',').count();
+        if found != N + 1 {
+            return Err(CsvError {
+                line: line_no,
+                column: 0,
+                kind: CsvErrorKind::WrongWidth {
+                    expected: N + 1,
+                    found,
+                },
+            });
+        }
+        let mut row = [T::zero(); N];
+        let mut label = T::zero();
+        for (column, field) in line.split(',').enumerate() {
+            let field = field.trim();
+            let value: f64 = field.parse().map_err(|_| CsvError {
+                line: line_no,
+                column: column + 1,
+                kind: CsvErrorKind::NotANumber(field.into()),
+            })?;
+            if !value.is_finite() {
+                return Err(CsvError {
+                    line: line_no,
+                    column: column + 1,
+                    kind: CsvErrorKind::NotFinite,
+                });
+            }
+            match row.get_mut(column) {
+                Some(slot) => *slot = T::from_f64(value),
+                None => label = T::from_f64(value),
+            }
+        }
+        data.features.push(row);
+        data.labels.push(label);
+    }
+    if data.features.is_empty() {
+        return Err(CsvError {
+            line: 0,
+            column: 0,
+            kind: CsvErrorKind::NoRows,
+        });
+    }
+    Ok(data)
+}

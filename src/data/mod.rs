@@ -1,0 +1,22 @@
+//! Data sets as fixed-width samples: reading CSV text, labels, standardization, splits.
+//!
+//! A data set is a slice of samples `&[[T; N]]` with a runtime length (DESIGN point 4). The
+//! helpers here turn text into such slices with typed errors, and prepare them as the chapter's
+//! earlier chapters do (standardized features, one-hot labels for NLLM, a held-out part).
+//! Everything returning a `Vec` needs the `alloc` feature.
+
+#[cfg(feature = "alloc")]
+mod csv;
+mod labels;
+#[cfg(feature = "alloc")]
+mod split;
+mod standardize;
+
+#[cfg(feature = "alloc")]
+pub use csv::{CsvError, CsvErrorKind, Header, Labeled, parse_labeled_csv};
+#[cfg(feature = "alloc")]
+pub use labels::one_hot_all;
+pub use labels::{LabelError, one_hot, to_class};
+#[cfg(feature = "alloc")]
+pub use split::{Split, train_test_split};
+pub use standardize::Standardizer;

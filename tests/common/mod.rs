@@ -1,0 +1,87 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use constnet::Params;
+use rand::{RngExt, SeedableRng};
+use rand_pcg::Pcg64Mcg;
+
+pub fn rng(seed: u64) -> Pcg64Mcg {
+    Pcg64Mcg::seed_from_u64(seed)
+}
+
+/// A batch of `K` samples of width `N`, uniform in [-scale, scale].
+pub fn random_batch<const K: usize, const N: usize>(
+    rng: &mut Pcg64Mcg,
+    scale: f64,
+) -> [[f64; N]; K] {
+    let mut out = [[0.0; N]; K];
+    for row in out.iter_mut() {
+        for v in row.iter_mut() {
+            *v = rng.random_range(-scale..scale);
+        }
+    }
+    out
+}
+
+/// Every parameter of a module as one flat vector, in visitor order.
+pub fn flat_params<P: Params<f64>>(p: &P) -> Vec<f64> {
+    let mut out = Vec::new();
+    p.visit(&mut |s: &[f64]| out.extend_from_slice(s));
+    out
+}
+
+/// Adds `delta` to the parameter with flat index `index`.
+pub fn nudge<P: Params<f64>>(p: &mut P, index: usize, delta: f64) {
+    let mut seen = 0;
+    P::walk([p], &mut |[s]: [&mut [f64]; 1]| {
+        if index >= seen && index < seen + s.len() {
+            s[index - seen] += delta;
+        }
+        seen += s.len();
+    });
+}
+
+/// Sets the parameters from a flat vector, in visitor order.
+pub fn set_params<P: Params<f64>>(p: &mut P, values: &[f64]) {
+    let mut seen = 0;
+    P::walk([p], &mut |[s]: [&mut [f64]; 1]| {
+        s.copy_from_slice(&values[seen..seen + s.len()]);
+        seen += s.len();
+    });
+    assert_eq!(seen, values.len(), "parameter count differs");
+}
+
+/// Norm-wise relative error `|a - b| / max(|a|, |b|)`, 0 when both are 0.
+pub fn relative_error(a: &[f64], b: &[f64]) -> f64 {
+    assert_eq!(a.len(), b.len());
+    let diff: f64 = a
+        .iter()
+        .zip(b)
+        .map(|(x, y)| (x - y) * (x - y))
+        .sum::<f64>()
+        .sqrt();
+    let scale = a
+        .iter()
+        .map(|x| x * x)
+        .sum::<f64>()
+        .sqrt()
+        .max(b.iter().map(|x| x * x).sum::<f64>().sqrt());
+    if scale == 0.0 { 0.0 } else { diff / scale }
+}
+
+/// Central finite difference of `f` at every coordinate of `x`.
+pub fn numeric_grad(x: &[f64], mut f: impl FnMut(&[f64]) -> f64) -> Vec<f64> {
+    let h = 1e-6;
+    let mut point = x.to_vec();
+    (0..x.len())
+        .map(|i| {
+            let keep = point[i];
+            point[i] = keep + h;
+            let up = f(&point);
+            point[i] = keep - h;
+            let down = f(&point);
+            point[i] = keep;
+            (up - down) / (2.0 * h)
+        })
+        .collect()
+}
