@@ -55,7 +55,7 @@ pub fn one_hot_all<T: Scalar, const C: usize>(
                 classes: C,
             };
             let value = label.as_f64();
-            if value < 0.0 || value.fract() != 0.0 {
+            if value < 0.0 || num_traits::Float::fract(value) != 0.0 {
                 return Err(error);
             }
             one_hot(value as usize).ok_or(error)

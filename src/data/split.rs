@@ -29,7 +29,7 @@ pub fn train_test_split<X: Clone, Y: Clone, R: Rng + ?Sized>(
     let n = x.len().min(y.len());
     let mut order: Vec<usize> = (0..n).collect();
     order.shuffle(rng);
-    let wanted = (test_fraction.clamp(0.0, 1.0) * n as f64).round() as usize;
+    let wanted = num_traits::Float::round(test_fraction.clamp(0.0, 1.0) * n as f64) as usize;
     let test = if n >= 2 { wanted.clamp(1, n - 1) } else { 0 };
     let (held, kept) = order.split_at(test);
     Split {

@@ -63,6 +63,16 @@ impl<'o, L, O> Trainer<'o, L, O, 1> {
 
 impl<'o, L, O, const K: usize> Trainer<'o, L, O, K> {
     /// Mini-batches of `B` samples, processed as one `[[T; IN]; B]` array on the stack.
+    ///
+    /// A batch of zero samples is rejected when the program is built:
+    ///
+    /// ```compile_fail,E0080
+    /// use constnet::prelude::*;
+    /// let mut sgd = Sgd::new(0.1f32);
+    /// let mut net = <(Linear<2, 1>,)>::init(&mut rand_pcg::Pcg64Mcg::new(1));
+    /// let trainer = Trainer::new(Squared, &mut sgd).batch_size::<0>();
+    /// # let _ = trainer;
+    /// ```
     pub fn batch_size<const B: usize>(self) -> Trainer<'o, L, O, B> {
         const { assert!(B > 0, "the batch size must be at least 1") };
         Trainer {

@@ -85,3 +85,10 @@ pub fn numeric_grad(x: &[f64], mut f: impl FnMut(&[f64]) -> f64) -> Vec<f64> {
         })
         .collect()
 }
+
+/// Every parameter of an f32 module as one flat vector.
+pub fn flat_params_f32<P: Params<f32>>(p: &P) -> Vec<f32> {
+    let mut out = Vec::new();
+    p.visit(&mut |s: &[f32]| out.extend_from_slice(s));
+    out
+}
