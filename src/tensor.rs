@@ -4,7 +4,7 @@
 //! samples of width `N` is a `K x N` matrix `[[T; N]; K]`, one sample per row. Every operation
 //! names its shapes in its signature, so a product of mismatched shapes does not compile. The
 //! layers are written with these, and a custom layer can be too. The loops are in
-//! [`kernels`](crate::kernels).
+//! [`kernels`].
 //!
 //! ```
 //! use constnet::tensor;

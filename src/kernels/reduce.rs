@@ -5,7 +5,7 @@ use crate::Scalar;
 /// Independent accumulators per reduction: enough to hide the latency of a floating-point add.
 const LANES: usize = 4;
 
-/// `sum_i a_i b_i`, with [`LANES`] independent partial sums.
+/// `sum_i a_i b_i`, with four independent partial sums.
 #[inline(always)]
 pub fn dot<T: Scalar, const N: usize>(a: &[T; N], b: &[T; N]) -> T {
     let mut acc = [T::zero(); LANES];
@@ -23,7 +23,7 @@ pub fn dot<T: Scalar, const N: usize>(a: &[T; N], b: &[T; N]) -> T {
     (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
 }
 
-/// `sum_i x_i`, with [`LANES`] independent partial sums.
+/// `sum_i x_i`, with four independent partial sums.
 #[inline(always)]
 pub fn sum<T: Scalar>(x: &[T]) -> T {
     let mut acc = [T::zero(); LANES];
