@@ -131,3 +131,7 @@ impl<const IN: usize, const OUT: usize, T: Scalar> Layers for Linear<IN, OUT, T>
         Self::zeros()
     }
 }
+
+// A layer is exactly its weights and offsets: no length fields, no padding, no pointers.
+static_assertions::assert_eq_size!(Linear<3, 4, f32>, [f32; 3 * 4 + 4]);
+static_assertions::assert_eq_size!(Linear<64, 32, f64>, [f64; 64 * 32 + 32]);

@@ -16,3 +16,97 @@ mod reduce;
 pub use elementwise::*;
 pub use linear_algebra::*;
 pub use reduce::*;
+
+#[cfg(test)]
+mod tests {
+    //! Each kernel against a plain, obviously correct loop, on odd widths too.
+    use super::*;
+
+    fn values<const N: usize>(seed: u64) -> [f64; N] {
+        // A small deterministic sequence in [-1, 1) with no structure the kernels could exploit.
+        let mut state = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        core::array::from_fn(|_| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((state >> 11) as f64 / (1u64 << 53) as f64) * 2.0 - 1.0
+        })
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() <= 1e-12 * (1.0 + a.abs().max(b.abs()))
+    }
+
+    #[test]
+    fn reductions_match_plain_loops() {
+        fn check<const N: usize>() {
+            let a = values::<N>(N as u64);
+            let b = values::<N>(N as u64 + 100);
+            let plain_dot: f64 = a.iter().zip(&b).map(|(x, y)| x * y).sum();
+            assert!(close(dot(&a, &b), plain_dot), "dot, N = {N}");
+            assert!(close(sum(&a), a.iter().sum()), "sum, N = {N}");
+            let m = a.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+            assert_eq!(max(&a), m);
+            assert_eq!(a[argmax(&a)], m);
+        }
+        check::<1>();
+        check::<3>();
+        check::<4>();
+        check::<7>();
+        check::<33>();
+    }
+
+    #[test]
+    fn matrix_kernels_match_plain_loops() {
+        const R: usize = 5;
+        const C: usize = 7;
+        let flat = values::<{ R * C }>(1);
+        let w: [[f64; C]; R] = core::array::from_fn(|r| core::array::from_fn(|c| flat[r * C + c]));
+        let x = values::<R>(2);
+        let d = values::<C>(3);
+        let b = values::<C>(4);
+        let z = affine(&w, &b, &x);
+        let xw = vec_mat(&x, &w);
+        for j in 0..C {
+            let plain: f64 = (0..R).map(|i| w[i][j] * x[i]).sum();
+            assert!(close(z[j], plain + b[j]));
+            assert!(close(xw[j], plain));
+        }
+        let wd = mat_vec(&w, &d);
+        for i in 0..R {
+            assert!(close(wd[i], (0..C).map(|j| w[i][j] * d[j]).sum()));
+        }
+        let mut g = [[0.5; C]; R];
+        outer_acc(&mut g, &x, &d);
+        for i in 0..R {
+            for j in 0..C {
+                assert!(close(g[i][j], 0.5 + x[i] * d[j]));
+            }
+        }
+        let t = transpose(&w);
+        let wwt = mat_mat(&w, &t);
+        for i in 0..R {
+            for k in 0..R {
+                assert!(close(wwt[i][k], (0..C).map(|j| w[i][j] * w[k][j]).sum()));
+            }
+        }
+    }
+
+    #[test]
+    fn softmax_is_a_distribution_and_its_backward_is_the_jacobian() {
+        let z = values::<6>(9).map(|v| v * 5.0);
+        let a = softmax(&z);
+        assert!(close(a.iter().sum(), 1.0));
+        let d = values::<6>(10);
+        let back = softmax_backward(&a, &d);
+        for i in 0..6 {
+            // (da/dz)^T d with da_j/dz_i = a_j (delta_ij - a_i)
+            let plain: f64 = (0..6)
+                .map(|j| d[j] * a[j] * (f64::from(u8::from(i == j)) - a[i]))
+                .sum();
+            assert!(close(back[i], plain));
+        }
+    }
+}
