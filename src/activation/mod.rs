@@ -54,14 +54,7 @@ macro_rules! elementwise_module {
                 out
             }
 
-            #[inline]
-            fn forward_train_batch<const K: usize, R: $crate::rand::Rng + ?Sized>(
-                &mut self,
-                u: &[[T; N]; K],
-                _rng: &mut R,
-            ) -> ([[T; N]; K], ()) {
-                (self.forward_batch(u), ())
-            }
+            $crate::stateless_training!(T, N);
 
             #[inline]
             fn backward_batch<const K: usize>(
@@ -79,20 +72,37 @@ macro_rules! elementwise_module {
                 }
                 out
             }
-
-            #[inline]
-            fn weight_grad_batch<const K: usize>(
-                &self,
-                _u: &[[T; N]; K],
-                _v: &[[T; N]; K],
-                _tape: &(),
-                _dl_dv: &[[T; N]; K],
-                _grad: &mut Self,
-            ) {
-            }
         }
 
         $crate::parameterless_module!($act);
+    };
+}
+
+/// The training-mode methods of a width-preserving module with no weights and no tape: its
+/// training forward pass is its inference forward pass, and it has no weight gradient.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! stateless_training {
+    ($t:ident, $n:ident) => {
+        #[inline]
+        fn forward_train_batch<const K: usize, R: $crate::rand::Rng + ?Sized>(
+            &mut self,
+            u: &[[$t; $n]; K],
+            _rng: &mut R,
+        ) -> ([[$t; $n]; K], ()) {
+            (self.forward_batch(u), ())
+        }
+
+        #[inline]
+        fn weight_grad_batch<const K: usize>(
+            &self,
+            _u: &[[$t; $n]; K],
+            _v: &[[$t; $n]; K],
+            _tape: &(),
+            _dl_dv: &[[$t; $n]; K],
+            _grad: &mut Self,
+        ) {
+        }
     };
 }
 

@@ -1,7 +1,5 @@
 //! The softmax activation (chapter section 3).
 
-use rand::Rng;
-
 use crate::{Module, Scalar, kernels};
 
 /// `softmax(z)_i = exp(z_i) / sum_j exp(z_j)`: a probability distribution over `N` classes.
@@ -27,14 +25,7 @@ impl<T: Scalar, const N: usize> Module<[T; N]> for Softmax {
         out
     }
 
-    #[inline]
-    fn forward_train_batch<const K: usize, R: Rng + ?Sized>(
-        &mut self,
-        u: &[[T; N]; K],
-        _rng: &mut R,
-    ) -> ([[T; N]; K], ()) {
-        (self.forward_batch(u), ())
-    }
+    crate::stateless_training!(T, N);
 
     #[inline]
     fn backward_batch<const K: usize>(
@@ -49,17 +40,6 @@ impl<T: Scalar, const N: usize> Module<[T; N]> for Softmax {
             *row = kernels::softmax_backward(vk, row);
         }
         out
-    }
-
-    #[inline]
-    fn weight_grad_batch<const K: usize>(
-        &self,
-        _u: &[[T; N]; K],
-        _v: &[[T; N]; K],
-        _tape: &(),
-        _dl_dv: &[[T; N]; K],
-        _grad: &mut Self,
-    ) {
     }
 }
 
