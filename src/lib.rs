@@ -35,7 +35,7 @@ pub use rand;
 pub mod prelude {
     pub use crate::activation::{Identity, ReLU, Sigmoid, Softmax, Step, Tanh};
     pub use crate::loss::{Hinge, Loss, Nll, Nllm, Squared};
-    pub use crate::optim::{Optimizer, Sgd};
+    pub use crate::optim::{Adadelta, Adam, Momentum, Optimizer, Sgd, WeightDecay};
     pub use crate::train::{Reduction, Trainer, evaluate};
     pub use crate::{EndsWith, Layers, Linear, Module, Network, Params, Scalar};
 }

@@ -1,15 +1,25 @@
-//! Optimizers: how a gradient becomes a weight update (chapter sections 5 and 7).
+//! Optimizers: how a gradient becomes a weight update (chapter sections 5, 7.2 and 8.1).
 //!
 //! An [`Optimizer`] updates a network from the gradient of the loss summed over a mini-batch.
 //! It works through the [`Params`] visitor, so it needs no knowledge of the layers, and any state
 //! it keeps is values of the network's own type. Step sizes `eta(t)` are [`StepSize`]s, so every
 //! optimizer takes a schedule.
 
+mod adadelta;
+mod adam;
+mod momentum;
+mod running_average;
 mod schedule;
 mod sgd;
+mod weight_decay;
 
+pub use adadelta::Adadelta;
+pub use adam::Adam;
+pub use momentum::Momentum;
+pub use running_average::{running_average, running_average_step};
 pub use schedule::{Constant, FnSchedule, InverseTime, StepSize};
 pub use sgd::Sgd;
+pub use weight_decay::WeightDecay;
 
 use crate::{Params, Scalar};
 

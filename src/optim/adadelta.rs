@@ -1,0 +1,56 @@
+//! Adadelta as the chapter defines it (section 7.2.3).
+
+use super::{Optimizer, StepSize, running_average_step};
+use crate::network::Layers;
+use crate::{Params, Scalar, math};
+
+/// `G_t = gamma G_(t-1) + (1 - gamma) g_t^2`, `W_t = W_(t-1) - eta / sqrt(G_t + eps) g_t`, per
+/// weight: larger steps where the loss is flat, smaller where it is steep.
+///
+/// This is the chapter's rule. It is what is elsewhere called **RMSprop** (Hinton's running
+/// average of squared gradients dividing the step). Zeiler's original Adadelta also keeps a
+/// running average of squared *updates* and uses its root in place of `eta`, so it needs no
+/// step size; that rule is not this one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Adadelta<Net, S> {
+    /// The step size schedule `eta(t)`.
+    pub step_size: S,
+    /// Decay of the running average of squared gradients.
+    pub gamma: f64,
+    /// Added under the square root, against division by zero.
+    pub eps: f64,
+    squares: Option<Net>,
+    t: usize,
+}
+
+impl<Net, S> Adadelta<Net, S> {
+    /// Adadelta with step size `step_size`, `gamma = 0.9` and `eps = 1e-8`.
+    pub fn new(step_size: S) -> Self {
+        Self {
+            step_size,
+            gamma: 0.9,
+            eps: 1e-8,
+            squares: None,
+            t: 0,
+        }
+    }
+}
+
+impl<T: Scalar, Net: Params<T> + Layers, S: StepSize<T>> Optimizer<T, Net> for Adadelta<Net, S> {
+    fn step(&mut self, net: &mut Net, grad: &mut Net) {
+        self.t += 1;
+        let eta = self.step_size.eta(self.t);
+        let (gamma, eps) = (T::from_f64(self.gamma), T::from_f64(self.eps));
+        let squares = self.squares.get_or_insert_with(Net::zeroed);
+        Net::walk([net, grad, squares], &mut |[w, g, sq]: [&mut [T]; 3]| {
+            for ((wi, &gi), si) in w.iter_mut().zip(g.iter()).zip(sq.iter_mut()) {
+                *si = running_average_step(*si, gi * gi, gamma);
+                *wi = *wi - eta / math::sqrt(*si + eps) * gi;
+            }
+        });
+    }
+
+    fn steps(&self) -> usize {
+        self.t
+    }
+}

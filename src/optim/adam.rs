@@ -1,0 +1,77 @@
+//! Adam (chapter section 7.2.4).
+
+use super::{Optimizer, StepSize, running_average_step};
+use crate::network::Layers;
+use crate::{Params, Scalar, math};
+
+/// Moving averages of the gradient and of its square, bias-corrected, per weight:
+///
+/// `m_t = B1 m_(t-1) + (1 - B1) g_t`, `v_t = B2 v_(t-1) + (1 - B2) g_t^2`,
+/// `m^_t = m_t / (1 - B1^t)`, `v^_t = v_t / (1 - B2^t)`,
+/// `W_t = W_(t-1) - eta / sqrt(v^_t + eps) m^_t`.
+///
+/// `eps` is **inside** the square root, as the chapter writes it. PyTorch's `torch.optim.Adam`
+/// puts it outside (`sqrt(v^) + eps`); the two differ only where `v^` is near `eps` (a weight
+/// whose gradient has been almost zero), where this form takes smaller steps.
+/// Defaults: `B1 = 0.9`, `B2 = 0.999`, `eps = 1e-8`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Adam<Net, S> {
+    /// The step size schedule `eta(t)`.
+    pub step_size: S,
+    /// Decay of the gradient's moving average.
+    pub b1: f64,
+    /// Decay of the squared gradient's moving average.
+    pub b2: f64,
+    /// Added under the square root.
+    pub eps: f64,
+    moments: Option<(Net, Net)>,
+    t: usize,
+}
+
+impl<Net, S> Adam<Net, S> {
+    /// Adam with step size `step_size` and the authors' defaults.
+    pub fn new(step_size: S) -> Self {
+        Self {
+            step_size,
+            b1: 0.9,
+            b2: 0.999,
+            eps: 1e-8,
+            moments: None,
+            t: 0,
+        }
+    }
+}
+
+impl<T: Scalar, Net: Params<T> + Layers, S: StepSize<T>> Optimizer<T, Net> for Adam<Net, S> {
+    fn step(&mut self, net: &mut Net, grad: &mut Net) {
+        self.t += 1;
+        let eta = self.step_size.eta(self.t);
+        let (b1, b2, eps) = (
+            T::from_f64(self.b1),
+            T::from_f64(self.b2),
+            T::from_f64(self.eps),
+        );
+        let power = i32::try_from(self.t).unwrap_or(i32::MAX);
+        let correct1 = T::one() / (T::one() - b1.powi(power));
+        let correct2 = T::one() / (T::one() - b2.powi(power));
+        let (m, v) = self
+            .moments
+            .get_or_insert_with(|| (Net::zeroed(), Net::zeroed()));
+        Net::walk([net, grad, m, v], &mut |[w, g, m, v]: [&mut [T]; 4]| {
+            for (((wi, &gi), mi), vi) in w
+                .iter_mut()
+                .zip(g.iter())
+                .zip(m.iter_mut())
+                .zip(v.iter_mut())
+            {
+                *mi = running_average_step(*mi, gi, b1);
+                *vi = running_average_step(*vi, gi * gi, b2);
+                *wi = *wi - eta / math::sqrt(*vi * correct2 + eps) * (*mi * correct1);
+            }
+        });
+    }
+
+    fn steps(&self) -> usize {
+        self.t
+    }
+}

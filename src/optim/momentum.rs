@@ -1,0 +1,55 @@
+//! Momentum (chapter section 7.2.2).
+
+use super::{Optimizer, StepSize};
+use crate::network::Layers;
+use crate::{Params, Scalar};
+
+/// `V_t = gamma V_(t-1) + eta(t) grad`, `W_t = W_(t-1) - V_t`, with `V_0 = 0`.
+///
+/// Equivalent to a step of size `eta' = eta / (1 - gamma)` along a moving average of the
+/// gradients. The velocity `V` is a value of the network's own type, made on the first step.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Momentum<Net, S> {
+    /// The step size schedule `eta(t)`.
+    pub step_size: S,
+    /// How much of the previous velocity is kept (the chapter suggests about 0.9).
+    pub gamma: f64,
+    velocity: Option<Net>,
+    t: usize,
+}
+
+impl<Net, S> Momentum<Net, S> {
+    /// Momentum with step size `step_size` and the usual `gamma = 0.9`.
+    pub fn new(step_size: S) -> Self {
+        Self::with_gamma(step_size, 0.9)
+    }
+
+    /// Momentum with step size `step_size` and velocity decay `gamma`.
+    pub fn with_gamma(step_size: S, gamma: f64) -> Self {
+        Self {
+            step_size,
+            gamma,
+            velocity: None,
+            t: 0,
+        }
+    }
+}
+
+impl<T: Scalar, Net: Params<T> + Layers, S: StepSize<T>> Optimizer<T, Net> for Momentum<Net, S> {
+    fn step(&mut self, net: &mut Net, grad: &mut Net) {
+        self.t += 1;
+        let eta = self.step_size.eta(self.t);
+        let gamma = T::from_f64(self.gamma);
+        let velocity = self.velocity.get_or_insert_with(Net::zeroed);
+        Net::walk([net, grad, velocity], &mut |[w, g, v]: [&mut [T]; 3]| {
+            for ((wi, &gi), vi) in w.iter_mut().zip(g.iter()).zip(v.iter_mut()) {
+                *vi = gamma * *vi + eta * gi;
+                *wi = *wi - *vi;
+            }
+        });
+    }
+
+    fn steps(&self) -> usize {
+        self.t
+    }
+}

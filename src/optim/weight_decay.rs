@@ -1,0 +1,38 @@
+//! Weight decay (chapter section 8.1): the gradient of `lambda ||W||^2` added to every step.
+
+use super::Optimizer;
+use crate::{Params, Scalar};
+
+/// Wraps an optimizer so that it minimizes `J(W) + lambda ||W||^2`: the gradient it gets is
+/// `grad + 2 lambda W`. For SGD this is the chapter's update
+/// `W_t = W_(t-1) (1 - 2 lambda eta) - eta grad`; for the adaptive optimizers it is the same L2
+/// penalty going through their per-weight step sizes. It applies to every parameter, offsets
+/// included.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WeightDecay<O> {
+    /// The optimizer that takes the step.
+    pub inner: O,
+    /// `lambda`.
+    pub lambda: f64,
+}
+
+impl<O> WeightDecay<O> {
+    /// `inner` with weight decay `lambda`.
+    pub fn new(inner: O, lambda: f64) -> Self {
+        Self { inner, lambda }
+    }
+}
+
+impl<T: Scalar, Net: Params<T>, O: Optimizer<T, Net>> Optimizer<T, Net> for WeightDecay<O> {
+    fn step(&mut self, net: &mut Net, grad: &mut Net) {
+        let two_lambda = T::from_f64(2.0 * self.lambda);
+        Net::walk([grad, net], &mut |[g, w]: [&mut [T]; 2]| {
+            crate::kernels::axpy_slice(g, two_lambda, w);
+        });
+        self.inner.step(net, grad);
+    }
+
+    fn steps(&self) -> usize {
+        self.inner.steps()
+    }
+}
