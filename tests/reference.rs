@@ -7,6 +7,8 @@
 
 mod common;
 
+use common::{assert_close, batch, floats};
+
 use constnet::loss::{FusedLoss, Objective};
 use constnet::prelude::*;
 use serde_json::Value;
@@ -14,37 +16,6 @@ use serde_json::Value;
 fn fixture() -> Value {
     let text = include_str!("fixtures/networks.json");
     serde_json::from_str(text).expect("networks.json parses")
-}
-
-fn floats(v: &Value) -> Vec<f64> {
-    match v {
-        Value::Array(items) => items.iter().flat_map(floats).collect(),
-        Value::Number(n) => vec![n.as_f64().unwrap()],
-        other => panic!("not a number array: {other}"),
-    }
-}
-
-fn batch<T: Scalar, const N: usize, const K: usize>(v: &Value) -> [[T; N]; K] {
-    let flat = floats(v);
-    assert_eq!(flat.len(), N * K, "fixture shape");
-    std::array::from_fn(|k| std::array::from_fn(|i| T::from_f64(flat[k * N + i])))
-}
-
-/// Norm-wise relative agreement of `ours` with `theirs`.
-fn assert_close<T: Scalar>(what: &str, ours: &[T], theirs: &[f64], tolerance: f64) {
-    assert_eq!(ours.len(), theirs.len(), "{what}: length");
-    let diff = ours
-        .iter()
-        .zip(theirs)
-        .map(|(a, b)| (a.as_f64() - b).powi(2))
-        .sum::<f64>()
-        .sqrt();
-    let norm = theirs.iter().map(|b| b * b).sum::<f64>().sqrt();
-    assert!(
-        diff <= tolerance * norm.max(1e-6),
-        "{what}: relative error {:e} above {tolerance:e}\n ours   {ours:?}\n theirs {theirs:?}",
-        diff / norm.max(1e-6)
-    );
 }
 
 /// `dL/dZ^L` the way the chapter's table computes it for each loss.

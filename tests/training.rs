@@ -6,7 +6,7 @@ mod common;
 
 use std::ops::ControlFlow;
 
-use constnet::data::{Header, Split, one_hot_all, parse_labeled_csv, train_test_split};
+use constnet::data::Split;
 use constnet::optim::{InverseTime, Optimizer};
 use constnet::prelude::*;
 use constnet::train::TrainError;
@@ -36,20 +36,6 @@ fn xor_is_learned_by_a_2_h_1_net() {
     }
 }
 
-fn digits() -> Split<[f32; 64], [f32; 10]> {
-    let csv = include_str!("../data/digits.csv");
-    let data = parse_labeled_csv::<f32, 64>(csv, Header::Present).unwrap();
-    assert_eq!(data.features.len(), 1797);
-    let targets = one_hot_all::<f32, 10>(&data.labels).unwrap();
-    // Pixels are 0..16: scaled to 0..1.
-    let pixels: Vec<[f32; 64]> = data
-        .features
-        .iter()
-        .map(|row| row.map(|v| v / 16.0))
-        .collect();
-    train_test_split(&pixels, &targets, 0.2, &mut common::rng(1))
-}
-
 #[test]
 fn digits_64_32_10_reaches_95_percent_held_out() {
     for seed in [7, 8, 9] {
@@ -64,7 +50,7 @@ fn digits_run(seed: u64) {
         train_y,
         test_x,
         test_y,
-    } = digits();
+    } = common::digits();
     let mut rng = common::rng(seed);
     let mut net = Digits::init(&mut rng);
     let before = evaluate(&net, &Nllm, &test_x, &test_y).unwrap();

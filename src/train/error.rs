@@ -30,6 +30,17 @@ pub enum TrainError {
         /// was not finite.
         step: usize,
     },
+    /// [`Trainer::drop_partial_batch`](super::Trainer::drop_partial_batch) leaves nothing to
+    /// train on: there are fewer samples than one mini-batch.
+    NoFullBatch {
+        /// Number of samples.
+        samples: usize,
+        /// Mini-batch size.
+        batch: usize,
+    },
+    /// The standard deviation given to [`Trainer::input_noise`](super::Trainer::input_noise)
+    /// is negative, infinite or NaN.
+    InvalidNoise,
 }
 
 impl fmt::Display for TrainError {
@@ -53,6 +64,15 @@ impl fmt::Display for TrainError {
                 "training diverged in epoch {epoch} at step {step}: the loss, a gradient or a \
                  weight became NaN or infinite (try a smaller step size); the network keeps the \
                  last finite weights"
+            ),
+            Self::NoFullBatch { samples, batch } => write!(
+                f,
+                "only {samples} samples, fewer than one mini-batch of {batch}, and partial \
+                 batches are dropped"
+            ),
+            Self::InvalidNoise => write!(
+                f,
+                "the input noise's standard deviation must be finite and not negative"
             ),
         }
     }

@@ -6,13 +6,18 @@
 //! the weights. `k = 1` is stochastic gradient descent; [`Trainer::full_batch`] is batch
 //! gradient descent (one update per epoch from the gradient summed over all samples).
 
+mod early_stopping;
 mod error;
 mod evaluate;
 mod report;
 mod trainer;
 
+#[cfg(feature = "alloc")]
+pub use early_stopping::EarlyStoppingReport;
+pub use early_stopping::{Checkpoint, EarlyStopped, EarlyStopping, Validate};
 pub use error::TrainError;
 pub use evaluate::evaluate;
+use report::Tally;
 #[cfg(feature = "alloc")]
 pub use report::TrainReport;
 pub use report::{EpochStats, Evaluation};

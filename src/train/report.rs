@@ -1,5 +1,7 @@
 //! What training reports back, epoch by epoch.
 
+use crate::Scalar;
+
 /// Loss and accuracy of a network over a set of samples.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Evaluation<T> {
@@ -9,6 +11,35 @@ pub struct Evaluation<T> {
     pub accuracy: Option<f64>,
     /// Number of samples.
     pub samples: usize,
+}
+
+/// Running totals of the loss and right guesses over some samples.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Tally<T> {
+    /// Sum of the per-sample losses.
+    pub loss: T,
+    /// Samples guessed right.
+    pub correct: usize,
+    /// Samples counted.
+    pub samples: usize,
+}
+
+impl<T: Scalar> Tally<T> {
+    /// Adds `other`'s samples to these.
+    pub fn add(&mut self, other: &Self) {
+        self.loss = self.loss + other.loss;
+        self.correct += other.correct;
+        self.samples += other.samples;
+    }
+
+    /// Mean loss per sample, and the accuracy when `classifies`.
+    pub fn evaluation(&self, classifies: bool) -> Evaluation<T> {
+        Evaluation {
+            loss: self.loss / T::from_usize(self.samples.max(1)),
+            accuracy: classifies.then(|| self.correct as f64 / self.samples.max(1) as f64),
+            samples: self.samples,
+        }
+    }
 }
 
 /// What one epoch of training did.

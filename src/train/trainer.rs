@@ -4,9 +4,10 @@ use core::ops::ControlFlow;
 
 use rand::Rng;
 use rand::seq::SliceRandom;
+use rand_distr::{Distribution, Normal};
 
-use super::{EpochStats, Evaluation, TrainError, check_lengths};
-use crate::loss::{BatchScore, Objective};
+use super::{EpochStats, Tally, TrainError, check_lengths};
+use crate::loss::Objective;
 use crate::optim::Optimizer;
 use crate::{Network, Params, Scalar};
 
@@ -42,9 +43,11 @@ pub enum Reduction {
 pub struct Trainer<'o, L, O, const K: usize> {
     loss: L,
     optimizer: &'o mut O,
-    epochs: usize,
+    pub(super) epochs: usize,
     reduction: Reduction,
     full_batch: bool,
+    drop_partial_batch: bool,
+    input_noise: Option<f64>,
 }
 
 impl<'o, L, O> Trainer<'o, L, O, 1> {
@@ -57,6 +60,8 @@ impl<'o, L, O> Trainer<'o, L, O, 1> {
             epochs: 1,
             reduction: Reduction::Sum,
             full_batch: false,
+            drop_partial_batch: false,
+            input_noise: None,
         }
     }
 }
@@ -81,6 +86,8 @@ impl<'o, L, O, const K: usize> Trainer<'o, L, O, K> {
             epochs: self.epochs,
             reduction: self.reduction,
             full_batch: self.full_batch,
+            drop_partial_batch: self.drop_partial_batch,
+            input_noise: self.input_noise,
         }
     }
 
@@ -100,6 +107,24 @@ impl<'o, L, O, const K: usize> Trainer<'o, L, O, K> {
     /// (still computed `K` samples at a time).
     pub fn full_batch(mut self) -> Self {
         self.full_batch = true;
+        self
+    }
+
+    /// Leaves out the last, partial mini-batch of each epoch (when `K` does not divide the
+    /// number of samples) instead of padding it with repeats of its own samples. The samples
+    /// left out differ from epoch to epoch, as the order is shuffled. Useful with
+    /// [`BatchNorm`](crate::BatchNorm), whose batch statistics would count the repeats.
+    pub fn drop_partial_batch(mut self) -> Self {
+        self.drop_partial_batch = true;
+        self
+    }
+
+    /// Input noise (chapter section 8.1): adds zero-mean Gaussian noise of standard deviation
+    /// `std` to every input of every mini-batch before its gradient is computed, drawn from
+    /// the caller's generator. The data set itself is not changed. A negative, infinite or NaN `std`
+    /// makes training fail with [`TrainError::InvalidNoise`].
+    pub fn input_noise(mut self, std: f64) -> Self {
+        self.input_noise = Some(std);
         self
     }
 
@@ -129,8 +154,59 @@ impl<'o, L, O, const K: usize> Trainer<'o, L, O, K> {
         O: Optimizer<T, Net>,
         R: Rng + ?Sized,
     {
+        let mut epoch_total = Tally::default();
+        let mut steps = 0;
+        self.run(net, x, y, rng, order, |step, net, _| {
+            epoch_total.add(&step.batch);
+            steps += 1;
+            if !step.ends_epoch {
+                return ControlFlow::Continue(());
+            }
+            let stats = EpochStats {
+                epoch: step.epoch,
+                steps,
+                train: epoch_total.evaluation(L::CLASSIFIES),
+            };
+            epoch_total = Tally::default();
+            steps = 0;
+            on_epoch(&stats, net)
+        })
+    }
+
+    /// The training loop shared by every `fit` method: shuffles every epoch, forms the
+    /// mini-batches, back-propagates, updates, and calls `on_step` after every update with
+    /// the step, the network and the loss.
+    pub(super) fn run<Net, R, T, const IN: usize, const OUT: usize>(
+        &mut self,
+        net: &mut Net,
+        x: &[[T; IN]],
+        y: &[[T; OUT]],
+        rng: &mut R,
+        order: &mut [usize],
+        mut on_step: impl FnMut(&Step<T>, &Net, &L) -> ControlFlow<()>,
+    ) -> Result<(), TrainError>
+    where
+        T: Scalar,
+        Net: Network<T, IN, OUT>,
+        L: Objective<Net, [T; IN], Scalar = T, Target = [T; OUT]>,
+        O: Optimizer<T, Net>,
+        R: Rng + ?Sized,
+    {
         check_lengths(x.len(), y.len())?;
         let n = x.len();
+        if self.drop_partial_batch && n < K {
+            return Err(TrainError::NoFullBatch {
+                samples: n,
+                batch: K,
+            });
+        }
+        let noise = match self.input_noise {
+            None => None,
+            Some(std) if std >= 0.0 && std.is_finite() => {
+                Some(Normal::new(0.0, std).map_err(|_| TrainError::InvalidNoise)?)
+            }
+            Some(_) => return Err(TrainError::InvalidNoise),
+        };
         let len = order.len();
         let order = order
             .get_mut(..n)
@@ -144,15 +220,19 @@ impl<'o, L, O, const K: usize> Trainer<'o, L, O, K> {
 
         for epoch in 1..=self.epochs {
             order.shuffle(rng);
-            let mut total = BatchScore::<T>::default();
-            let mut steps = 0;
-            if self.full_batch {
-                grad.zero_params();
-            }
-            for chunk in order.chunks(K) {
-                let (xb, yb) = gather::<T, IN, OUT, K>(x, y, chunk);
-                if !self.full_batch {
-                    grad.zero_params();
+            let mut chunks = order.chunks(K).peekable();
+            let mut pending = Tally::default();
+            grad.zero_params();
+            while let Some(chunk) = chunks.next() {
+                let ends_epoch = chunks.peek().is_none_or(|next| self.skips(next));
+                if self.skips(chunk) {
+                    break;
+                }
+                let (mut xb, yb) = gather::<T, IN, OUT, K>(x, y, chunk);
+                if let Some(noise) = &noise {
+                    for v in xb.as_flattened_mut() {
+                        *v = *v + T::from_f64(noise.sample(rng));
+                    }
                 }
                 let (out, tape) = net.forward_train_batch(&xb, rng);
                 let score = self
@@ -162,31 +242,33 @@ impl<'o, L, O, const K: usize> Trainer<'o, L, O, K> {
                 if !score.loss.is_finite() || !grad.params_finite() {
                     return Err(TrainError::Diverged { epoch, step });
                 }
-                total.loss = total.loss + score.loss;
-                total.correct += score.correct;
-                if !self.full_batch {
-                    self.update(net, &mut grad, &mut last_good, chunk.len(), epoch)?;
-                    steps += 1;
+                pending.add(&Tally {
+                    loss: score.loss,
+                    correct: score.correct,
+                    samples: chunk.len(),
+                });
+                if self.full_batch && !ends_epoch {
+                    continue;
                 }
-            }
-            if self.full_batch {
-                self.update(net, &mut grad, &mut last_good, n, epoch)?;
-                steps += 1;
-            }
-            let stats = EpochStats {
-                epoch,
-                steps,
-                train: Evaluation {
-                    loss: total.loss / T::from_usize(n),
-                    accuracy: L::CLASSIFIES.then(|| total.correct as f64 / n as f64),
-                    samples: n,
-                },
-            };
-            if on_epoch(&stats, net).is_break() {
-                break;
+                self.update(net, &mut grad, &mut last_good, pending.samples, epoch)?;
+                grad.zero_params();
+                let step = Step {
+                    epoch,
+                    step: self.optimizer.steps(),
+                    ends_epoch,
+                    batch: core::mem::take(&mut pending),
+                };
+                if on_step(&step, net, &self.loss).is_break() {
+                    return Ok(());
+                }
             }
         }
         Ok(())
+    }
+
+    /// `true` for a partial batch that [`Trainer::drop_partial_batch`] leaves out.
+    fn skips(&self, chunk: &[usize]) -> bool {
+        self.drop_partial_batch && chunk.len() < K
     }
 
     /// Trains `net` on inputs `x` and targets `y` and returns the per-epoch record.
@@ -252,6 +334,18 @@ impl<'o, L, O, const K: usize> Trainer<'o, L, O, K> {
         }
         Ok(())
     }
+}
+
+/// What happened in one optimizer step, as the training loop reports it.
+pub(super) struct Step<T> {
+    /// Epoch, from 1.
+    pub epoch: usize,
+    /// Optimizer steps so far, this one included.
+    pub step: usize,
+    /// `true` for the epoch's last step.
+    pub ends_epoch: bool,
+    /// Loss and right guesses of the samples behind this step's gradient.
+    pub batch: Tally<T>,
 }
 
 /// Copies the samples named by `chunk` into a batch; a short chunk (the last, partial batch) is

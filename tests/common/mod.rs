@@ -1,9 +1,11 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
-use constnet::Params;
+use constnet::data::{Header, Split, one_hot_all, parse_labeled_csv, train_test_split};
+use constnet::{Params, Scalar};
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64Mcg;
+use serde_json::Value;
 
 pub fn rng(seed: u64) -> Pcg64Mcg {
     Pcg64Mcg::seed_from_u64(seed)
@@ -91,4 +93,52 @@ pub fn flat_params_f32<P: Params<f32>>(p: &P) -> Vec<f32> {
     let mut out = Vec::new();
     p.visit(&mut |s: &[f32]| out.extend_from_slice(s));
     out
+}
+
+/// Every number in a JSON value (nested arrays flattened in order).
+pub fn floats(v: &Value) -> Vec<f64> {
+    match v {
+        Value::Array(items) => items.iter().flat_map(floats).collect(),
+        Value::Number(n) => vec![n.as_f64().unwrap()],
+        other => panic!("not a number array: {other}"),
+    }
+}
+
+pub fn batch<T: Scalar, const N: usize, const K: usize>(v: &Value) -> [[T; N]; K] {
+    let flat = floats(v);
+    assert_eq!(flat.len(), N * K, "fixture shape");
+    std::array::from_fn(|k| std::array::from_fn(|i| T::from_f64(flat[k * N + i])))
+}
+
+/// Norm-wise relative agreement of `ours` with `theirs`.
+pub fn assert_close<T: Scalar>(what: &str, ours: &[T], theirs: &[f64], tolerance: f64) {
+    assert_eq!(ours.len(), theirs.len(), "{what}: length");
+    let diff = ours
+        .iter()
+        .zip(theirs)
+        .map(|(a, b)| (a.as_f64() - b).powi(2))
+        .sum::<f64>()
+        .sqrt();
+    let norm = theirs.iter().map(|b| b * b).sum::<f64>().sqrt();
+    assert!(
+        diff <= tolerance * norm.max(1e-6),
+        "{what}: relative error {:e} above {tolerance:e}\n ours   {ours:?}\n theirs {theirs:?}",
+        diff / norm.max(1e-6)
+    );
+}
+
+/// The bundled digits, pixels scaled to 0..1, split 80/20 with split seed 1: the split the
+/// training tests and the `digits` example use.
+pub fn digits() -> Split<[f32; 64], [f32; 10]> {
+    let csv = include_str!("../../data/digits.csv");
+    let data = parse_labeled_csv::<f32, 64>(csv, Header::Present).unwrap();
+    assert_eq!(data.features.len(), 1797);
+    let targets = one_hot_all::<f32, 10>(&data.labels).unwrap();
+    // Pixels are 0..16: scaled to 0..1.
+    let pixels: Vec<[f32; 64]> = data
+        .features
+        .iter()
+        .map(|row| row.map(|v| v / 16.0))
+        .collect();
+    train_test_split(&pixels, &targets, 0.2, &mut rng(1))
 }
