@@ -9,7 +9,9 @@ extern crate alloc;
 extern crate std;
 
 pub mod activation;
+mod batch_norm;
 pub mod data;
+mod dropout;
 pub mod kernels;
 mod linear;
 pub mod loss;
@@ -22,6 +24,8 @@ pub mod tensor;
 pub mod train;
 
 pub use activation::{Identity, ReLU, Sigmoid, Softmax, Step, Tanh};
+pub use batch_norm::{BatchNorm, BatchNormTape};
+pub use dropout::Dropout;
 pub use linear::Linear;
 pub use module::Module;
 pub use network::{EndsWith, Layers, Network};
@@ -37,5 +41,7 @@ pub mod prelude {
     pub use crate::loss::{Hinge, Loss, Nll, Nllm, Squared};
     pub use crate::optim::{Adadelta, Adam, Momentum, Optimizer, Sgd, WeightDecay};
     pub use crate::train::{Reduction, Trainer, evaluate};
-    pub use crate::{EndsWith, Layers, Linear, Module, Network, Params, Scalar};
+    pub use crate::{
+        BatchNorm, Dropout, EndsWith, Layers, Linear, Module, Network, Params, Scalar,
+    };
 }

@@ -112,13 +112,16 @@ macro_rules! stateless_training {
 #[macro_export]
 macro_rules! parameterless_module {
     ($act:ty) => {
-        impl<T: $crate::Scalar> $crate::Params<T> for $act {
+        $crate::parameterless_module!(impl[] $act);
+    };
+    (impl[$($generics:tt)*] $act:ty) => {
+        impl<T: $crate::Scalar, $($generics)*> $crate::Params<T> for $act {
             const COUNT: usize = 0;
             fn visit(&self, _f: &mut impl FnMut(&[T])) {}
             fn walk<const M: usize>(_values: [&mut Self; M], _f: &mut impl FnMut([&mut [T]; M])) {}
         }
 
-        impl $crate::network::Layers for $act {
+        impl<$($generics)*> $crate::network::Layers for $act {
             type Input = $crate::network::AnyWidth;
             fn random<R: $crate::rand::Rng + ?Sized>(_rng: &mut R) -> Self {
                 Self

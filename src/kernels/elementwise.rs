@@ -99,3 +99,13 @@ pub fn softmax_backward<T: Scalar, const N: usize>(a: &[T; N], d: &[T; N]) -> [T
     let centre = super::dot(d, a);
     zip_map(a, d, |ai, di| ai * (di - centre))
 }
+
+/// `x_i * scale` where `keep_i`, else 0: applying a dropout mask.
+#[inline(always)]
+pub fn masked_scale<T: Scalar, const N: usize>(x: &[T; N], keep: &[bool; N], scale: T) -> [T; N] {
+    let mut out = *x;
+    for (o, &k) in out.iter_mut().zip(keep) {
+        *o = if k { *o * scale } else { T::zero() };
+    }
+    out
+}

@@ -11,10 +11,12 @@
 
 mod elementwise;
 mod linear_algebra;
+mod normalize;
 mod reduce;
 
 pub use elementwise::*;
 pub use linear_algebra::*;
+pub use normalize::*;
 pub use reduce::*;
 
 #[cfg(test)]
