@@ -1,0 +1,190 @@
+//! The chapter's optimizers side by side (sections 7.2 and 8.1): the same 64-32-10 net, from
+//! the same initial weights and the same shuffles, trained on the bundled digits with SGD,
+//! momentum, adadelta and Adam, with and without weight decay. Prints the learning curves as a
+//! table and draws them to an SVG chart.
+//!
+//! Run: `cargo run --release --example optimizers [-- chart.svg]`
+//! (the chart goes to `target/optimizers.svg` by default).
+
+use std::ops::ControlFlow;
+
+use constnet::data::{Header, Split, one_hot_all, parse_labeled_csv, train_test_split};
+use constnet::optim::Optimizer;
+use constnet::prelude::*;
+use plotters::prelude::*;
+use rand::SeedableRng;
+use rand_pcg::Pcg64Mcg;
+
+type Digits = (Linear<64, 32>, ReLU, Linear<32, 10>, Softmax);
+
+const EPOCHS: usize = 30;
+
+/// One optimizer's learning curve: per epoch, the mean training loss and the held-out loss and
+/// accuracy.
+struct Curve {
+    name: &'static str,
+    train_loss: Vec<f32>,
+    held_out_loss: Vec<f32>,
+    held_out_accuracy: Vec<f64>,
+}
+
+fn train<O: Optimizer<f32, Digits>>(
+    name: &'static str,
+    mut optimizer: O,
+    start: &Digits,
+    data: &Split<[f32; 64], [f32; 10]>,
+) -> Result<Curve, constnet::train::TrainError> {
+    let mut net = start.clone();
+    // The same generator seed for every optimizer: the same shuffles, epoch by epoch.
+    let mut rng = Pcg64Mcg::seed_from_u64(11);
+    let mut curve = Curve {
+        name,
+        train_loss: Vec::new(),
+        held_out_loss: Vec::new(),
+        held_out_accuracy: Vec::new(),
+    };
+    let mut order = vec![0; data.train_x.len()];
+    Trainer::new(Nllm, &mut optimizer)
+        .batch_size::<32>()
+        .epochs(EPOCHS)
+        .reduction(Reduction::Mean)
+        .fit_with(
+            &mut net,
+            &data.train_x,
+            &data.train_y,
+            &mut rng,
+            &mut order,
+            |stats, net| match evaluate(net, &Nllm, &data.test_x, &data.test_y) {
+                Ok(held_out) => {
+                    curve.train_loss.push(stats.train.loss);
+                    curve.held_out_loss.push(held_out.loss);
+                    curve
+                        .held_out_accuracy
+                        .push(held_out.accuracy.unwrap_or(0.0));
+                    ControlFlow::Continue(())
+                }
+                Err(_) => ControlFlow::Break(()),
+            },
+        )?;
+    Ok(curve)
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let csv = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/data/digits.csv"));
+    let data = parse_labeled_csv::<f32, 64>(csv, Header::Present)?;
+    let targets = one_hot_all::<f32, 10>(&data.labels)?;
+    let pixels: Vec<[f32; 64]> = data.features.iter().map(|r| r.map(|v| v / 16.0)).collect();
+    let split = train_test_split(&pixels, &targets, 0.2, &mut Pcg64Mcg::seed_from_u64(1));
+    let start = Digits::init(&mut Pcg64Mcg::seed_from_u64(7));
+
+    // Step sizes each optimizer does well with at batch 32, mean reduction.
+    let curves = [
+        train("sgd 0.1", Sgd::new(0.1f32), &start, &split)?,
+        train("momentum 0.01", Momentum::new(0.01f32), &start, &split)?,
+        train("adadelta 1e-3", Adadelta::new(1e-3f32), &start, &split)?,
+        train("adam 1e-3", Adam::new(1e-3f32), &start, &split)?,
+        train(
+            "adam 1e-3 + decay 1e-4",
+            WeightDecay::new(Adam::new(1e-3f32), 1e-4),
+            &start,
+            &split,
+        )?,
+    ];
+
+    println!(
+        "held-out loss (NLLM) per epoch, {} images:",
+        split.test_x.len()
+    );
+    print!("{:>5}", "epoch");
+    for c in &curves {
+        print!(" {:>22}", c.name);
+    }
+    println!();
+    for epoch in (0..EPOCHS).filter(|e| e % 3 == 0 || *e == EPOCHS - 1) {
+        print!("{:>5}", epoch + 1);
+        for c in &curves {
+            print!(" {:>22.4}", c.held_out_loss[epoch]);
+        }
+        println!();
+    }
+    println!("\nafter {EPOCHS} epochs:");
+    for c in &curves {
+        let best = c
+            .held_out_loss
+            .iter()
+            .cloned()
+            .fold(f32::INFINITY, f32::min);
+        println!(
+            "  {:<24} train loss {:.4}, held-out loss {:.4} (lowest {best:.4}), held-out accuracy {:.2}%",
+            c.name,
+            c.train_loss[EPOCHS - 1],
+            c.held_out_loss[EPOCHS - 1],
+            100.0 * c.held_out_accuracy[EPOCHS - 1]
+        );
+    }
+
+    let path = std::env::args().nth(1).unwrap_or_else(|| {
+        concat!(env!("CARGO_MANIFEST_DIR"), "/target/optimizers.svg").to_string()
+    });
+    draw(&curves, &path)?;
+    println!("\nchart: {path}");
+    Ok(())
+}
+
+/// Training (dashed) and held-out (solid) loss of every optimizer, on one chart.
+fn draw(curves: &[Curve], path: &str) -> Result<(), Box<dyn std::error::Error>> {
+    let root = SVGBackend::new(path, (900, 560)).into_drawing_area();
+    root.fill(&WHITE)?;
+    let losses = || {
+        curves
+            .iter()
+            .flat_map(|c| c.held_out_loss.iter().chain(&c.train_loss))
+            .cloned()
+    };
+    let top = losses().fold(0.0f32, f32::max) * 1.1;
+    let bottom = losses().fold(f32::INFINITY, f32::min) * 0.9;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(
+            "digits 64-32-10: loss per epoch (solid held-out, dashed training)",
+            ("sans-serif", 20),
+        )
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(60)
+        .build_cartesian_2d(1..EPOCHS, (bottom..top).log_scale())?;
+    chart
+        .configure_mesh()
+        .x_desc("epoch")
+        .y_desc("mean NLLM loss")
+        .draw()?;
+    for (i, c) in curves.iter().enumerate() {
+        let colour = Palette99::pick(i).to_rgba();
+        let points = |losses: &[f32]| -> Vec<(usize, f32)> {
+            losses
+                .iter()
+                .enumerate()
+                .map(|(e, &l)| (e + 1, l))
+                .collect()
+        };
+        chart
+            .draw_series(LineSeries::new(
+                points(&c.held_out_loss),
+                colour.stroke_width(2),
+            ))?
+            .label(c.name)
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], colour));
+        chart.draw_series(DashedLineSeries::new(
+            points(&c.train_loss),
+            4,
+            4,
+            colour.stroke_width(1),
+        ))?;
+    }
+    chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK)
+        .draw()?;
+    root.present()?;
+    Ok(())
+}
