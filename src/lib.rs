@@ -40,7 +40,7 @@ pub mod prelude {
     pub use crate::activation::{Identity, ReLU, Sigmoid, Softmax, Step, Tanh};
     pub use crate::loss::{Hinge, Loss, Nll, Nllm, Squared};
     pub use crate::optim::{Adadelta, Adam, Momentum, Optimizer, Sgd, WeightDecay};
-    pub use crate::train::{Reduction, Trainer, evaluate};
+    pub use crate::train::{EarlyStopping, Reduction, Trainer, evaluate};
     pub use crate::{
         BatchNorm, Dropout, EndsWith, Layers, Linear, Module, Network, Params, Scalar,
     };
