@@ -165,8 +165,7 @@ impl<const N: usize, T: Scalar> Module<[T; N]> for BatchNorm<N, T> {
         grad: &mut Self,
     ) {
         let (sums, moments) = kernels::column_sums_and_moments(dl_dv, &tape.zbar);
-        kernels::add_assign(&mut grad.b, &sums);
-        kernels::add_assign(&mut grad.g, &moments);
+        grad.add_weight_grad(&sums, &moments);
     }
 
     /// Both at once: the column sums that give `dL/dG` and `dL/dB` also feed `dL/dZ`.
@@ -180,13 +179,19 @@ impl<const N: usize, T: Scalar> Module<[T; N]> for BatchNorm<N, T> {
         grad: &mut Self,
     ) -> [[T; N]; K] {
         let (sums, moments) = kernels::column_sums_and_moments(dl_dv, &tape.zbar);
-        kernels::add_assign(&mut grad.b, &sums);
-        kernels::add_assign(&mut grad.g, &moments);
+        grad.add_weight_grad(&sums, &moments);
         self.backward_from_sums(tape, dl_dv, &sums, &moments)
     }
 }
 
 impl<const N: usize, T: Scalar> BatchNorm<N, T> {
+    /// Adds `dL/dB = sum_j dL/dZhat_ij` and `dL/dG = sum_j dL/dZhat_ij Zbar_ij` into this
+    /// gradient.
+    fn add_weight_grad(&mut self, sums: &[T; N], moments: &[T; N]) {
+        kernels::add_assign(&mut self.b, sums);
+        kernels::add_assign(&mut self.g, moments);
+    }
+
     /// `dL/dZ` given `sum_j dL/dZhat_ij` and `sum_j dL/dZhat_ij Zbar_ij`. A unit with
     /// `sigma = 0` (all samples equal) gets the limit of the formula: its `(Z - mu) / sigma`
     /// term is 0, so its gradient is finite.

@@ -56,17 +56,6 @@ fn forward_and_backward_match_pytorch() {
     check_case::<2, 16>(&cases[2]);
 }
 
-/// The training-mode loss of `net` on a batch: batch norm's output depends on the whole batch,
-/// so the finite differences go through the training forward pass.
-fn training_loss<Net: Module<[f64; 3], Output = [f64; 2]> + Clone, const K: usize>(
-    net: &Net,
-    x: &[[f64; 3]; K],
-    y: &[[f64; 2]; K],
-) -> f64 {
-    let (out, _) = net.clone().forward_train_batch(x, &mut rng(0));
-    out.iter().zip(y).map(|(a, t)| Squared.value(a, t)).sum()
-}
-
 #[test]
 fn a_net_with_batch_norm_matches_finite_differences() {
     type Net = (
@@ -82,26 +71,7 @@ fn a_net_with_batch_norm_matches_finite_differences() {
     net.1.b = [0.1, -0.3, 0.2, 0.0];
     let x: [[f64; 3]; 6] = random_batch(&mut r, 1.5);
     let y: [[f64; 2]; 6] = random_batch(&mut r, 1.0);
-
-    let (out, tape) = net.clone().forward_train_batch(&x, &mut rng(0));
-    let dl_da: [[f64; 2]; 6] = std::array::from_fn(|k| Squared.grad(&out[k], &y[k]));
-    let mut grad = Net::zeroed();
-    let du = net.backprop_batch(&x, &out, &tape, &dl_da, &mut grad);
-
-    let numeric = numeric_grad(&flat_params(&net), |p| {
-        let mut moved = net.clone();
-        set_params(&mut moved, p);
-        training_loss(&moved, &x, &y)
-    });
-    let err = relative_error(&flat_params(&grad), &numeric);
-    assert!(err < 1e-6, "dL/dW relative error {err:e}");
-    let numeric_x = numeric_grad(x.as_flattened(), |flat| {
-        let mut moved = x;
-        moved.as_flattened_mut().copy_from_slice(flat);
-        training_loss(&net, &moved, &y)
-    });
-    let err = relative_error(du.as_flattened(), &numeric_x);
-    assert!(err < 1e-6, "dL/du relative error {err:e}");
+    check_training_gradients(&net, &x, &y, 0);
 }
 
 #[test]

@@ -67,26 +67,7 @@ fn a_net_with_dropout_matches_finite_differences_for_a_fixed_mask() {
     let net = Net::init(&mut r);
     let x: [[f64; 3]; 4] = random_batch(&mut r, 1.0);
     let y: [[f64; 2]; 4] = random_batch(&mut r, 1.0);
-    let loss = |net: &Net, x: &[[f64; 3]; 4]| -> f64 {
-        let (out, _) = net.clone().forward_train_batch(x, &mut rng(43));
-        out.iter().zip(&y).map(|(a, t)| Squared.value(a, t)).sum()
-    };
-    let (out, tape) = net.clone().forward_train_batch(&x, &mut rng(43));
-    let dl_da: [[f64; 2]; 4] = std::array::from_fn(|k| Squared.grad(&out[k], &y[k]));
-    let mut grad = Net::zeroed();
-    let du = net.backprop_batch(&x, &out, &tape, &dl_da, &mut grad);
-    let numeric = numeric_grad(&flat_params(&net), |p| {
-        let mut moved = net.clone();
-        set_params(&mut moved, p);
-        loss(&moved, &x)
-    });
-    assert!(relative_error(&flat_params(&grad), &numeric) < 1e-6);
-    let numeric_x = numeric_grad(x.as_flattened(), |flat| {
-        let mut moved = x;
-        moved.as_flattened_mut().copy_from_slice(flat);
-        loss(&net, &moved)
-    });
-    assert!(relative_error(du.as_flattened(), &numeric_x) < 1e-6);
+    check_training_gradients(&net, &x, &y, 43);
 }
 
 /// The chapter's study question: a dropped unit's incoming weights get no update.

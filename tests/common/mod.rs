@@ -2,6 +2,8 @@
 #![allow(dead_code)]
 
 use constnet::data::{Header, Split, one_hot_all, parse_labeled_csv, train_test_split};
+use constnet::loss::Loss;
+use constnet::prelude::{Layers, Module, Squared};
 use constnet::{Params, Scalar};
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64Mcg;
@@ -141,4 +143,41 @@ pub fn digits() -> Split<[f32; 64], [f32; 10]> {
         .map(|row| row.map(|v| v / 16.0))
         .collect();
     train_test_split(&pixels, &targets, 0.2, &mut rng(1))
+}
+
+/// Checks `dL/dW` and `dL/du` of `net`'s **training** pass against finite differences, for the
+/// squared loss of a batch. The training pass is run with a generator from `seed` each time, so
+/// random choices (dropout masks) are the same in every evaluation, and batch statistics are
+/// recomputed for every nudged input, as the gradient must account for.
+pub fn check_training_gradients<Net, const IN: usize, const OUT: usize, const K: usize>(
+    net: &Net,
+    x: &[[f64; IN]; K],
+    y: &[[f64; OUT]; K],
+    seed: u64,
+) where
+    Net: Module<[f64; IN], Output = [f64; OUT]> + Params<f64> + Layers + Clone,
+{
+    let loss = |net: &Net, x: &[[f64; IN]; K]| -> f64 {
+        let (out, _) = net.clone().forward_train_batch(x, &mut rng(seed));
+        out.iter().zip(y).map(|(a, t)| Squared.value(a, t)).sum()
+    };
+    let (out, tape) = net.clone().forward_train_batch(x, &mut rng(seed));
+    let dl_da: [[f64; OUT]; K] = std::array::from_fn(|k| Squared.grad(&out[k], &y[k]));
+    let mut grad = Net::zeroed();
+    let du = net.backprop_batch(x, &out, &tape, &dl_da, &mut grad);
+
+    let numeric = numeric_grad(&flat_params(net), |p| {
+        let mut moved = net.clone();
+        set_params(&mut moved, p);
+        loss(&moved, x)
+    });
+    let err = relative_error(&flat_params(&grad), &numeric);
+    assert!(err < 1e-6, "dL/dW relative error {err:e}");
+    let numeric_x = numeric_grad(x.as_flattened(), |flat| {
+        let mut moved = *x;
+        moved.as_flattened_mut().copy_from_slice(flat);
+        loss(net, &moved)
+    });
+    let err = relative_error(du.as_flattened(), &numeric_x);
+    assert!(err < 1e-6, "dL/du relative error {err:e}");
 }
