@@ -18,6 +18,7 @@ use rand::Rng;
 
 use crate::network::Layers;
 use crate::optim::running_average;
+use crate::persist::{Layer, Persist};
 use crate::{Module, Params, Scalar, kernels};
 
 /// Batch normalization of `N` units (chapter section 8.3), with learned scale `G` and shift `B`.
@@ -225,6 +226,34 @@ impl<const N: usize, T: Scalar> Params<T> for BatchNorm<N, T> {
     fn walk<const M: usize>(mut values: [&mut Self; M], f: &mut impl FnMut([&mut [T]; M])) {
         f(values.each_mut().map(|layer| &mut layer.g[..]));
         f(values.each_mut().map(|layer| &mut layer.b[..]));
+    }
+}
+
+impl<const N: usize, T: Scalar> Persist<T> for BatchNorm<N, T> {
+    const STORED: usize = 4 * N + 2;
+
+    fn each_layer(&self, f: &mut impl FnMut(Layer<&[T]>)) {
+        f(Layer::BatchNorm {
+            units: N,
+            g: &self.g,
+            b: &self.b,
+            mean: &self.mean,
+            sigma: &self.sigma,
+            gamma: core::slice::from_ref(&self.gamma),
+            eps: core::slice::from_ref(&self.eps),
+        });
+    }
+
+    fn each_layer_mut(&mut self, f: &mut impl FnMut(Layer<&mut [T]>)) {
+        f(Layer::BatchNorm {
+            units: N,
+            g: &mut self.g,
+            b: &mut self.b,
+            mean: &mut self.mean,
+            sigma: &mut self.sigma,
+            gamma: core::slice::from_mut(&mut self.gamma),
+            eps: core::slice::from_mut(&mut self.eps),
+        });
     }
 }
 

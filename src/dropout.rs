@@ -131,5 +131,8 @@ impl<T: Scalar, const N: usize, const PERCENT: u8> Module<[T; N]> for Dropout<PE
     }
 }
 
-crate::parameterless_module!(impl[const PERCENT: u8] Dropout<PERCENT>);
+crate::parameterless_module!(
+    impl[const PERCENT: u8] Dropout<PERCENT>,
+    crate::persist::Layer::Dropout { percent: PERCENT }
+);
 static_assertions::assert_eq_size!(Dropout<50>, ());

@@ -19,6 +19,7 @@ mod module;
 pub mod network;
 pub mod optim;
 mod params;
+pub mod persist;
 mod scalar;
 pub mod tensor;
 pub mod train;

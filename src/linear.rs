@@ -7,6 +7,7 @@ use rand::Rng;
 use rand_distr::{Distribution, Normal};
 
 use crate::network::Layers;
+use crate::persist::{Layer, Persist};
 use crate::{Module, Params, Scalar, tensor};
 
 /// A fully connected layer with `IN` inputs and `OUT` units: `Z = W^T U + W0`.
@@ -117,6 +118,28 @@ impl<const IN: usize, const OUT: usize, T: Scalar> Params<T> for Linear<IN, OUT,
     fn walk<const M: usize>(mut values: [&mut Self; M], f: &mut impl FnMut([&mut [T]; M])) {
         f(values.each_mut().map(|layer| layer.w.as_flattened_mut()));
         f(values.each_mut().map(|layer| &mut layer.w0[..]));
+    }
+}
+
+impl<const IN: usize, const OUT: usize, T: Scalar> Persist<T> for Linear<IN, OUT, T> {
+    const STORED: usize = IN * OUT + OUT;
+
+    fn each_layer(&self, f: &mut impl FnMut(Layer<&[T]>)) {
+        f(Layer::Linear {
+            inputs: IN,
+            outputs: OUT,
+            w: self.w.as_flattened(),
+            w0: &self.w0,
+        });
+    }
+
+    fn each_layer_mut(&mut self, f: &mut impl FnMut(Layer<&mut [T]>)) {
+        f(Layer::Linear {
+            inputs: IN,
+            outputs: OUT,
+            w: self.w.as_flattened_mut(),
+            w0: &mut self.w0,
+        });
     }
 }
 

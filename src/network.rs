@@ -12,6 +12,7 @@
 
 use rand::Rng;
 
+use crate::persist::{Layer, Persist};
 use crate::{Module, Params, Scalar};
 
 /// The input of a module that works for any width (activations): it takes its width from its
@@ -261,6 +262,20 @@ impl<T: Scalar, A: Params<T>> Params<T> for (A,) {
     }
 }
 
+impl<T: Scalar, A: Persist<T>> Persist<T> for (A,) {
+    const STORED: usize = A::STORED;
+    fn each_layer(&self, f: &mut impl FnMut(Layer<&[T]>)) {
+        f(Layer::Begin);
+        self.0.each_layer(f);
+        f(Layer::End);
+    }
+    fn each_layer_mut(&mut self, f: &mut impl FnMut(Layer<&mut [T]>)) {
+        f(Layer::Begin);
+        self.0.each_layer_mut(f);
+        f(Layer::End);
+    }
+}
+
 impl<A: Layers> Layers for (A,) {
     type Input = A::Input;
     fn random<R: Rng + ?Sized>(rng: &mut R) -> Self {
@@ -271,8 +286,8 @@ impl<A: Layers> Layers for (A,) {
     }
 }
 
-/// Implements [`Module`], [`EndsWith`], [`Params`] and [`Layers`] for one tuple arity. Each
-/// element is `[Layer index Input Output (forward-input) output-name tape-name (backward-input)
+/// Implements [`Module`], [`EndsWith`], [`Params`], [`Persist`] and [`Layers`] for one tuple
+/// arity. Each element is `[Layer index Input Output (forward-input) output-name tape-name (backward-input)
 /// (backward-output) input-grad-name (output-grad)]`; the lists are generated, one per arity.
 macro_rules! tuple_module {
     (
@@ -425,6 +440,22 @@ macro_rules! tuple_module {
 
             fn walk<const M: usize>(mut values: [&mut Self; M], f: &mut impl FnMut([&mut [T]; M])) {
                 $($L::walk(values.each_mut().map(|v| &mut v.$idx), f);)+
+            }
+        }
+
+        impl<T: Scalar, $($L: Persist<T>,)+> Persist<T> for ($($L,)+) {
+            const STORED: usize = 0 $(+ $L::STORED)+;
+
+            fn each_layer(&self, f: &mut impl FnMut(Layer<&[T]>)) {
+                f(Layer::Begin);
+                $(self.$idx.each_layer(f);)+
+                f(Layer::End);
+            }
+
+            fn each_layer_mut(&mut self, f: &mut impl FnMut(Layer<&mut [T]>)) {
+                f(Layer::Begin);
+                $(self.$idx.each_layer_mut(f);)+
+                f(Layer::End);
             }
         }
 

@@ -33,6 +33,15 @@ pub trait Scalar:
     /// Converts a count (a batch size, a sample count) to this type.
     fn from_usize(n: usize) -> Self;
 
+    /// Writes the value's little-endian IEEE-754 bytes into `out`, which must be
+    /// [`Scalar::BYTES`] long.
+    #[doc(hidden)]
+    fn write_le(self, out: &mut [u8]);
+    /// Reads a value from little-endian IEEE-754 bytes; `bytes` must be [`Scalar::BYTES`]
+    /// long.
+    #[doc(hidden)]
+    fn read_le(bytes: &[u8]) -> Self;
+
     #[doc(hidden)]
     fn math_exp(self) -> Self;
     #[doc(hidden)]
@@ -67,6 +76,17 @@ macro_rules! impl_scalar {
             #[inline(always)]
             fn from_usize(n: usize) -> Self {
                 n as $t
+            }
+
+            #[inline(always)]
+            fn write_le(self, out: &mut [u8]) {
+                out.copy_from_slice(&self.to_le_bytes());
+            }
+            #[inline(always)]
+            fn read_le(bytes: &[u8]) -> Self {
+                let mut raw = [0u8; $bytes];
+                raw.copy_from_slice(bytes);
+                <$t>::from_le_bytes(raw)
             }
 
             #[inline(always)]

@@ -106,19 +106,33 @@ macro_rules! stateless_training {
     };
 }
 
-/// [`Params`](crate::Params) and [`Layers`](crate::network::Layers) for a module with no
-/// weights and no fixed width.
+/// [`Params`](crate::Params), [`Persist`](crate::persist::Persist) and
+/// [`Layers`](crate::network::Layers) for a module with no weights and no fixed width, which
+/// a weight file records as `$layer` (by default an activation named after the type).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! parameterless_module {
     ($act:ty) => {
-        $crate::parameterless_module!(impl[] $act);
+        $crate::parameterless_module!(
+            impl[] $act,
+            $crate::persist::Layer::Activation { name: stringify!($act) }
+        );
     };
-    (impl[$($generics:tt)*] $act:ty) => {
+    (impl[$($generics:tt)*] $act:ty, $layer:expr) => {
         impl<T: $crate::Scalar, $($generics)*> $crate::Params<T> for $act {
             const COUNT: usize = 0;
             fn visit(&self, _f: &mut impl FnMut(&[T])) {}
             fn walk<const M: usize>(_values: [&mut Self; M], _f: &mut impl FnMut([&mut [T]; M])) {}
+        }
+
+        impl<T: $crate::Scalar, $($generics)*> $crate::persist::Persist<T> for $act {
+            const STORED: usize = 0;
+            fn each_layer(&self, f: &mut impl FnMut($crate::persist::Layer<&[T]>)) {
+                f($layer);
+            }
+            fn each_layer_mut(&mut self, f: &mut impl FnMut($crate::persist::Layer<&mut [T]>)) {
+                f($layer);
+            }
         }
 
         impl<$($generics)*> $crate::network::Layers for $act {

@@ -1,0 +1,397 @@
+//! constnet's own weight file: versioned, shape-checked, checksummed, read without a heap.
+//!
+//! Layout (all integers little-endian):
+//!
+//! | bytes | content |
+//! |---|---|
+//! | 0..4 | magic `CNET` |
+//! | 4..6 | format version, `1` |
+//! | 6 | scalar type: its size in bytes, `4` for `f32`, `8` for `f64` |
+//! | 7 | reserved, `0` |
+//! | 8..16 | shape signature: FNV-1a (64 bit) of every layer's kind and widths, in order |
+//! | 16..24 | number of stored scalars |
+//! | 24..24+4n or 24+8n | the scalars, IEEE-754 little-endian, in [`Persist`] order |
+//! | last 4 | CRC-32 of everything before it |
+//!
+//! Tuple nesting is not part of the signature: `(A, (B, C))` and `(A, B, C)` compute the same
+//! function and read the same files.
+
+use core::fmt;
+
+use super::Persist;
+use super::crc32::crc32;
+use crate::Scalar;
+use crate::network::Layers;
+
+const MAGIC: [u8; 4] = *b"CNET";
+const VERSION: u16 = 1;
+const HEADER: usize = 24;
+const CHECKSUM: usize = 4;
+
+/// What to do with NaN or infinite values in a weight file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum NonFinite {
+    /// Load them as they are (a file is what was saved).
+    #[default]
+    Accept,
+    /// Refuse the file with [`LoadError::NotFinite`].
+    Reject,
+}
+
+/// Why a weight file could not be loaded. The network it was to load into is unchanged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LoadError {
+    /// The file does not start with `CNET`: it is not a constnet weight file.
+    BadMagic,
+    /// The file's format version is not one this build reads.
+    UnsupportedVersion {
+        /// The version in the file.
+        found: u16,
+    },
+    /// The file holds another scalar type than the network's.
+    WrongScalar {
+        /// The network's scalar type.
+        expected: &'static str,
+        /// The file's scalar type byte (4 for `f32`, 8 for `f64`).
+        found: u8,
+    },
+    /// The file was saved from a network with other layers or widths.
+    ShapeMismatch {
+        /// The network's shape signature.
+        expected: u64,
+        /// The file's.
+        found: u64,
+    },
+    /// The header's scalar count disagrees with the network's (the header is damaged).
+    CountMismatch {
+        /// Scalars the network stores.
+        expected: u64,
+        /// Scalars the header announces.
+        found: u64,
+    },
+    /// The file is shorter than a file for this network.
+    Truncated {
+        /// Bytes a file for this network has.
+        expected: usize,
+        /// Bytes given.
+        found: usize,
+    },
+    /// The file is longer than a file for this network.
+    TrailingBytes {
+        /// Bytes a file for this network has.
+        expected: usize,
+        /// Bytes given.
+        found: usize,
+    },
+    /// The checksum does not match the contents: the file is damaged.
+    ChecksumMismatch {
+        /// The checksum stored in the file.
+        stored: u32,
+        /// The checksum of the contents.
+        computed: u32,
+    },
+    /// A stored value is NaN or infinite (reported only with [`NonFinite::Reject`]).
+    NotFinite {
+        /// Index of the value among the stored scalars.
+        index: usize,
+    },
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Self::BadMagic => write!(f, "not a constnet weight file (no `CNET` magic)"),
+            Self::UnsupportedVersion { found } => write!(
+                f,
+                "weight file format version {found}; this build reads version {VERSION}"
+            ),
+            Self::WrongScalar { expected, found } => write!(
+                f,
+                "the weight file holds {} values but the network uses {expected}",
+                match found {
+                    4 => "f32",
+                    8 => "f64",
+                    _ => "unknown",
+                }
+            ),
+            Self::ShapeMismatch { expected, found } => write!(
+                f,
+                "the weight file was saved from a network with other layers or widths \
+                 (shape signature {found:#018x}, this network's is {expected:#018x})"
+            ),
+            Self::CountMismatch { expected, found } => write!(
+                f,
+                "the weight file's header announces {found} values but the network stores \
+                 {expected}: the header is damaged"
+            ),
+            Self::Truncated { expected, found } => write!(
+                f,
+                "the weight file is truncated: {found} bytes, a file for this network has \
+                 {expected}"
+            ),
+            Self::TrailingBytes { expected, found } => write!(
+                f,
+                "the weight file has {found} bytes, a file for this network has {expected}"
+            ),
+            Self::ChecksumMismatch { stored, computed } => write!(
+                f,
+                "the weight file is damaged: checksum {computed:#010x}, the file says \
+                 {stored:#010x}"
+            ),
+            Self::NotFinite { index } => {
+                write!(
+                    f,
+                    "stored value {index} of the weight file is NaN or infinite"
+                )
+            }
+        }
+    }
+}
+
+impl core::error::Error for LoadError {}
+
+/// Why a network could not be written out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SaveError {
+    /// The buffer is shorter than [`WeightFile::FILE_BYTES`].
+    BufferTooSmall {
+        /// Bytes the file takes.
+        needed: usize,
+        /// Bytes in the buffer.
+        len: usize,
+    },
+}
+
+impl fmt::Display for SaveError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Self::BufferTooSmall { needed, len } => write!(
+                f,
+                "the weight file takes {needed} bytes but the buffer holds {len}"
+            ),
+        }
+    }
+}
+
+impl core::error::Error for SaveError {}
+
+/// Loading or saving a weight file on disk failed.
+#[cfg(feature = "std")]
+#[derive(Debug)]
+pub enum FileError {
+    /// Reading or writing the file failed.
+    Io(std::io::Error),
+    /// The file's contents are not a weight file for this network.
+    Format(LoadError),
+}
+
+#[cfg(feature = "std")]
+impl fmt::Display for FileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Io(e) => write!(f, "weight file: {e}"),
+            Self::Format(e) => e.fmt(f),
+        }
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for FileError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Io(e) => Some(e),
+            Self::Format(e) => Some(e),
+        }
+    }
+}
+
+/// Saving to and loading from constnet's weight file format; implemented for every network.
+///
+/// ```
+/// use constnet::prelude::*;
+/// use constnet::persist::{WeightFile, LoadError};
+///
+/// type Net = (Linear<4, 8>, ReLU, Linear<8, 3>, Softmax);
+/// let net = Net::init(&mut rand_pcg::Pcg64Mcg::new(1));
+///
+/// let mut file = [0u8; Net::FILE_BYTES];           // the exact size, known at compile time
+/// net.to_bytes(&mut file)?;
+/// let loaded = Net::from_bytes(&file)?;            // works on `include_bytes!` data too
+/// assert_eq!(loaded, net);
+///
+/// // A file only loads into the network it was saved from.
+/// type Other = (Linear<4, 8>, ReLU, Linear<8, 2>, Softmax);
+/// assert!(matches!(Other::from_bytes(&file), Err(LoadError::ShapeMismatch { .. })));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub trait WeightFile<T: Scalar>: Persist<T> + Layers {
+    /// The size of this network's weight file in bytes.
+    const FILE_BYTES: usize = HEADER + Self::STORED * T::BYTES + CHECKSUM;
+
+    /// The network's shape signature: FNV-1a (64 bit) of every layer's kind and widths.
+    fn shape_signature(&self) -> u64 {
+        let mut hash = Fnv1a::new();
+        self.each_layer(&mut |layer| {
+            if let Some((kind, widths)) = layer.signature() {
+                hash.write(kind.as_bytes());
+                hash.write(&[0]);
+                for width in widths {
+                    hash.write(&(width as u64).to_le_bytes());
+                }
+            }
+        });
+        hash.0
+    }
+
+    /// Writes the weight file into the start of `out` and returns its length,
+    /// [`WeightFile::FILE_BYTES`].
+    fn to_bytes(&self, out: &mut [u8]) -> Result<usize, SaveError> {
+        let needed = Self::FILE_BYTES;
+        let len = out.len();
+        let file = out
+            .get_mut(..needed)
+            .ok_or(SaveError::BufferTooSmall { needed, len })?;
+        let (contents, checksum) = file.split_at_mut(needed - CHECKSUM);
+        let (header, body) = contents.split_at_mut(HEADER);
+        header[0..4].copy_from_slice(&MAGIC);
+        header[4..6].copy_from_slice(&VERSION.to_le_bytes());
+        header[6] = T::BYTES as u8;
+        header[7] = 0;
+        header[8..16].copy_from_slice(&self.shape_signature().to_le_bytes());
+        header[16..24].copy_from_slice(&(Self::STORED as u64).to_le_bytes());
+        let mut slots = body.chunks_exact_mut(T::BYTES);
+        self.each_layer(&mut |layer| {
+            layer.for_each_tensor(|tensor: &[T]| {
+                for (&value, slot) in tensor.iter().zip(&mut slots) {
+                    value.write_le(slot);
+                }
+            })
+        });
+        checksum.copy_from_slice(&crc32(contents).to_le_bytes());
+        Ok(needed)
+    }
+
+    /// The weight file as a vector of bytes.
+    #[cfg(feature = "alloc")]
+    fn to_byte_vec(&self) -> alloc::vec::Vec<u8> {
+        let mut out = alloc::vec![0; Self::FILE_BYTES];
+        // The buffer has exactly the size the file needs.
+        let _ = self.to_bytes(&mut out);
+        out
+    }
+
+    /// Replaces this network's weights and state with those of the weight file `bytes`. The
+    /// whole file is checked first, so on an error the network is unchanged.
+    fn load_bytes(&mut self, bytes: &[u8], non_finite: NonFinite) -> Result<(), LoadError> {
+        let body = check_file(self, bytes)?;
+        if non_finite == NonFinite::Reject
+            && let Some(index) = body
+                .chunks_exact(T::BYTES)
+                .position(|raw| !T::read_le(raw).is_finite())
+        {
+            return Err(LoadError::NotFinite { index });
+        }
+        let mut values = body.chunks_exact(T::BYTES);
+        self.each_layer_mut(&mut |layer| {
+            layer.for_each_tensor(|tensor: &mut [T]| {
+                for (slot, raw) in tensor.iter_mut().zip(&mut values) {
+                    *slot = T::read_le(raw);
+                }
+            })
+        });
+        Ok(())
+    }
+
+    /// A network read from the weight file `bytes` (NaN and infinite values are loaded as
+    /// they are; use [`WeightFile::load_bytes`] with [`NonFinite::Reject`] to refuse them).
+    fn from_bytes(bytes: &[u8]) -> Result<Self, LoadError> {
+        let mut net = Self::zeroed();
+        net.load_bytes(bytes, NonFinite::Accept)?;
+        Ok(net)
+    }
+
+    /// Saves the weight file to `path`.
+    #[cfg(feature = "std")]
+    fn save(&self, path: impl AsRef<std::path::Path>) -> Result<(), FileError> {
+        std::fs::write(path, self.to_byte_vec()).map_err(FileError::Io)
+    }
+
+    /// Loads a network from the weight file at `path`.
+    #[cfg(feature = "std")]
+    fn load(path: impl AsRef<std::path::Path>) -> Result<Self, FileError> {
+        let bytes = std::fs::read(path).map_err(FileError::Io)?;
+        Self::from_bytes(&bytes).map_err(FileError::Format)
+    }
+}
+
+impl<T: Scalar, N: Persist<T> + Layers> WeightFile<T> for N {}
+
+/// Checks every header field, the length and the checksum of `bytes` against this
+/// network, and returns the stored scalars' bytes.
+fn check_file<'b, T: Scalar, N: WeightFile<T>>(
+    net: &N,
+    bytes: &'b [u8],
+) -> Result<&'b [u8], LoadError> {
+    let expected = N::FILE_BYTES;
+    let found = bytes.len();
+    let prefix = &MAGIC[..found.min(MAGIC.len())];
+    if !bytes.starts_with(prefix) {
+        return Err(LoadError::BadMagic);
+    }
+    let Some(header) = bytes.get(..HEADER) else {
+        return Err(LoadError::Truncated { expected, found });
+    };
+    let version = u16::from_le_bytes([header[4], header[5]]);
+    if version != VERSION {
+        return Err(LoadError::UnsupportedVersion { found: version });
+    }
+    if usize::from(header[6]) != T::BYTES {
+        return Err(LoadError::WrongScalar {
+            expected: T::NAME,
+            found: header[6],
+        });
+    }
+    let signature = u64::from_le_bytes(header[8..16].try_into().unwrap_or_default());
+    let expected_signature = net.shape_signature();
+    if signature != expected_signature {
+        return Err(LoadError::ShapeMismatch {
+            expected: expected_signature,
+            found: signature,
+        });
+    }
+    let count = u64::from_le_bytes(header[16..24].try_into().unwrap_or_default());
+    if count != N::STORED as u64 {
+        return Err(LoadError::CountMismatch {
+            expected: N::STORED as u64,
+            found: count,
+        });
+    }
+    if found < expected {
+        return Err(LoadError::Truncated { expected, found });
+    }
+    if found > expected {
+        return Err(LoadError::TrailingBytes { expected, found });
+    }
+    let (contents, stored) = bytes.split_at(expected - CHECKSUM);
+    let stored = u32::from_le_bytes(stored.try_into().unwrap_or_default());
+    let computed = crc32(contents);
+    if stored != computed {
+        return Err(LoadError::ChecksumMismatch { stored, computed });
+    }
+    Ok(&contents[HEADER..])
+}
+
+/// The 64-bit FNV-1a hash: small, stable, and enough to tell network shapes apart.
+struct Fnv1a(u64);
+
+impl Fnv1a {
+    fn new() -> Self {
+        Self(0xcbf2_9ce4_8422_2325)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+}

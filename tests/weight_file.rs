@@ -1,0 +1,345 @@
+//! The weight file: round trips, the typed error for every malformed input, a sweep of
+//! thousands of corrupted and truncated files, and a file committed under `tests/fixtures/` that
+//! pins the format.
+
+mod common;
+
+use common::rng;
+use constnet::persist::{LoadError, NonFinite, WeightFile};
+use constnet::prelude::*;
+use rand::RngExt;
+
+/// Every kind of layer, a nested block and a one-element tuple.
+type Net = (
+    Linear<3, 5>,
+    BatchNorm<5>,
+    ReLU,
+    Dropout<20>,
+    (Linear<5, 4>, (Tanh,)),
+    Linear<4, 2>,
+    Softmax,
+);
+
+/// The same layers, flat.
+type FlatNet = (
+    Linear<3, 5>,
+    BatchNorm<5>,
+    ReLU,
+    Dropout<20>,
+    Linear<5, 4>,
+    Tanh,
+    Linear<4, 2>,
+    Softmax,
+);
+
+fn trained_net() -> Net {
+    let mut r = rng(70);
+    let mut net = Net::init(&mut r);
+    // Batch norm state as training leaves it: not its initial values.
+    net.1.g = [1.5, 0.5, -1.0, 2.0, 0.25];
+    net.1.b = [0.1, 0.2, 0.3, 0.4, 0.5];
+    net.1.mean = [-1.0, 0.0, 1.0, 2.0, 3.0];
+    net.1.sigma = [0.5, 1.0, 1.5, 2.0, 2.5];
+    net.1.gamma = 0.8;
+    net.1.eps = 1e-3;
+    net
+}
+
+fn file(net: &Net) -> Vec<u8> {
+    let mut bytes = vec![0u8; Net::FILE_BYTES];
+    assert_eq!(net.to_bytes(&mut bytes), Ok(Net::FILE_BYTES));
+    bytes
+}
+
+#[test]
+fn a_net_survives_the_round_trip_bit_for_bit() {
+    let net = trained_net();
+    let bytes = file(&net);
+    // Header, 3*5+5 + 4*5+2 (batch norm) + 5*4+4 + 4*2+2 values, checksum.
+    assert_eq!(Net::FILE_BYTES, 24 + 4 * (20 + 22 + 24 + 10) + 4);
+    assert_eq!(bytes, net.to_byte_vec());
+    let loaded = Net::from_bytes(&bytes).unwrap();
+    assert_eq!(loaded, net);
+    let x = [0.3, -1.2, 2.0];
+    assert_eq!(loaded.forward(&x), net.forward(&x));
+
+    // f64 nets too.
+    type Wide = (Linear<2, 3, f64>, Sigmoid, Linear<3, 1, f64>);
+    let wide = Wide::init(&mut rng(71));
+    assert_eq!(Wide::from_bytes(&wide.to_byte_vec()).unwrap(), wide);
+}
+
+#[test]
+fn nesting_does_not_change_the_file() {
+    let net = trained_net();
+    let flat = FlatNet::from_bytes(&file(&net)).unwrap();
+    assert_eq!(flat.shape_signature(), net.shape_signature());
+    assert_eq!(flat.to_byte_vec(), file(&net));
+    assert_eq!(
+        flat.forward(&[1.0, 2.0, 3.0]),
+        net.forward(&[1.0, 2.0, 3.0])
+    );
+}
+
+#[test]
+fn a_buffer_too_small_is_an_error() {
+    let mut small = [0u8; 10];
+    assert_eq!(
+        trained_net().to_bytes(&mut small),
+        Err(constnet::persist::SaveError::BufferTooSmall {
+            needed: Net::FILE_BYTES,
+            len: 10
+        })
+    );
+    // A larger buffer takes the file at its start.
+    let mut large = vec![0xAAu8; Net::FILE_BYTES + 7];
+    assert_eq!(trained_net().to_bytes(&mut large), Ok(Net::FILE_BYTES));
+    assert!(Net::from_bytes(&large[..Net::FILE_BYTES]).is_ok());
+}
+
+/// Recomputes the checksum after a deliberate header change, so the header check is what
+/// fails.
+fn reseal(bytes: &mut [u8]) {
+    let n = bytes.len();
+    let mut h = crc32fast_reference(&bytes[..n - 4]);
+    h = h.to_le();
+    bytes[n - 4..].copy_from_slice(&h.to_le_bytes());
+}
+
+/// A plain bitwise CRC-32, independent of the library's table-driven one.
+fn crc32fast_reference(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+#[test]
+fn the_checksum_is_crc32_of_the_contents() {
+    let bytes = file(&trained_net());
+    let n = bytes.len();
+    let stored = u32::from_le_bytes(bytes[n - 4..].try_into().unwrap());
+    assert_eq!(stored, crc32fast_reference(&bytes[..n - 4]));
+}
+
+#[test]
+fn every_malformed_file_gets_its_own_error_and_the_net_is_unchanged() {
+    let original = trained_net();
+    let good = file(&original);
+    let mut net = Net::init(&mut rng(72));
+    let before = net.clone();
+    let mut expect = |bytes: &[u8], error: LoadError| {
+        assert_eq!(net.load_bytes(bytes, NonFinite::Accept), Err(error));
+        assert_eq!(net, before, "a failed load changed the net ({error})");
+        assert!(!error.to_string().is_empty());
+    };
+
+    let mut bad = good.clone();
+    bad[0] = b'X';
+    expect(&bad, LoadError::BadMagic);
+    expect(b"PK\x03\x04", LoadError::BadMagic);
+    expect(
+        b"",
+        LoadError::Truncated {
+            expected: Net::FILE_BYTES,
+            found: 0,
+        },
+    );
+    expect(
+        b"CNE",
+        LoadError::Truncated {
+            expected: Net::FILE_BYTES,
+            found: 3,
+        },
+    );
+
+    let mut bad = good.clone();
+    bad[4] = 2;
+    reseal(&mut bad);
+    expect(&bad, LoadError::UnsupportedVersion { found: 2 });
+
+    let mut bad = good.clone();
+    bad[6] = 8;
+    reseal(&mut bad);
+    expect(
+        &bad,
+        LoadError::WrongScalar {
+            expected: "f32",
+            found: 8,
+        },
+    );
+
+    type Other = (
+        Linear<3, 5>,
+        BatchNorm<5>,
+        ReLU,
+        Dropout<30>,
+        Linear<5, 4>,
+        Tanh,
+        Linear<4, 2>,
+        Softmax,
+    );
+    let other = Other::init(&mut rng(73));
+    let (expected, found) = (original.shape_signature(), other.shape_signature());
+    assert_ne!(expected, found, "another dropout rate is another shape");
+    expect(
+        &other.to_byte_vec(),
+        LoadError::ShapeMismatch { expected, found },
+    );
+    let wider = <(Linear<3, 6>, ReLU)>::init(&mut rng(74));
+    let found = wider.shape_signature();
+    expect(
+        &wider.to_byte_vec(),
+        LoadError::ShapeMismatch { expected, found },
+    );
+
+    let mut bad = good.clone();
+    bad[16] ^= 1;
+    reseal(&mut bad);
+    expect(
+        &bad,
+        LoadError::CountMismatch {
+            expected: 76,
+            found: 77,
+        },
+    );
+
+    expect(
+        &good[..good.len() - 1],
+        LoadError::Truncated {
+            expected: good.len(),
+            found: good.len() - 1,
+        },
+    );
+    let mut long = good.clone();
+    long.push(0);
+    expect(
+        &long,
+        LoadError::TrailingBytes {
+            expected: good.len(),
+            found: good.len() + 1,
+        },
+    );
+
+    let mut bad = good.clone();
+    bad[40] ^= 0x10;
+    let stored = u32::from_le_bytes(bad[bad.len() - 4..].try_into().unwrap());
+    let computed = crc32fast_reference(&bad[..bad.len() - 4]);
+    expect(&bad, LoadError::ChecksumMismatch { stored, computed });
+}
+
+#[test]
+fn non_finite_weights_load_only_when_accepted() {
+    let mut net = trained_net();
+    net.4.0.w[2][1] = f32::NAN;
+    net.5.w0[1] = f32::INFINITY;
+    let bytes = file(&net);
+    let mut target = trained_net();
+    let before = target.clone();
+    // The NaN is value 20 (Linear<3, 5>) + 22 (BatchNorm<5>) + 2 * 4 + 1 = 51.
+    assert_eq!(
+        target.load_bytes(&bytes, NonFinite::Reject),
+        Err(LoadError::NotFinite { index: 51 })
+    );
+    assert_eq!(target, before);
+    let loaded = Net::from_bytes(&bytes).unwrap();
+    assert!(loaded.4.0.w[2][1].is_nan() && loaded.5.w0[1].is_infinite());
+}
+
+#[test]
+fn thousands_of_corrupted_files_are_rejected_without_a_panic() {
+    let good = file(&trained_net());
+    let mut net = trained_net();
+    let before = net.clone();
+    // Every truncation.
+    for len in 0..good.len() {
+        assert!(
+            net.load_bytes(&good[..len], NonFinite::Accept).is_err(),
+            "prefix {len}"
+        );
+    }
+    // Every single-byte change is caught (CRC-32 detects every burst of up to 32 bits).
+    for at in 0..good.len() {
+        for flip in [0x01u8, 0x80, 0xFF] {
+            let mut bad = good.clone();
+            bad[at] ^= flip;
+            assert!(
+                net.load_bytes(&bad, NonFinite::Accept).is_err(),
+                "byte {at} ^ {flip:#x}"
+            );
+        }
+    }
+    // Random damage: several bytes overwritten, cut or extended, and plain noise.
+    let mut r = rng(74);
+    for round in 0..5000 {
+        let mut bad = good.clone();
+        match round % 4 {
+            0 => {
+                for _ in 0..r.random_range(2..8) {
+                    let at = r.random_range(0..bad.len());
+                    bad[at] = r.random();
+                }
+            }
+            1 => bad.truncate(r.random_range(0..good.len())),
+            2 => bad.extend((0..r.random_range(1..64)).map(|_| r.random::<u8>())),
+            _ => {
+                bad = (0..r.random_range(0..2 * good.len()))
+                    .map(|_| r.random())
+                    .collect()
+            }
+        }
+        if bad != good {
+            assert!(
+                net.load_bytes(&bad, NonFinite::Reject).is_err(),
+                "round {round}"
+            );
+        }
+    }
+    assert_eq!(net, before);
+}
+
+/// `tests/fixtures/weights.cnet` was written by this test (run with `UPDATE_FIXTURES=1` to
+/// rewrite it) and is committed: loading it through `include_bytes!` proves a firmware can
+/// carry its net in flash, and its bytes pin the format.
+#[test]
+fn a_committed_file_loads_from_include_bytes() {
+    static WEIGHTS: &[u8] = include_bytes!("fixtures/weights.cnet");
+    let net = trained_net();
+    if std::env::var_os("UPDATE_FIXTURES").is_some() {
+        std::fs::write("tests/fixtures/weights.cnet", file(&net)).unwrap();
+    }
+    assert_eq!(Net::from_bytes(WEIGHTS).unwrap(), net);
+    assert_eq!(
+        WEIGHTS,
+        file(&net).as_slice(),
+        "the format changed: bump its version"
+    );
+}
+
+#[test]
+fn save_and_load_a_path() {
+    let net = trained_net();
+    let dir = std::env::temp_dir().join(format!("constnet-weight-file-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("net.cnet");
+    net.save(&path).unwrap();
+    assert_eq!(Net::load(&path).unwrap(), net);
+    std::fs::write(&path, b"not a weight file").unwrap();
+    assert!(matches!(
+        Net::load(&path),
+        Err(constnet::persist::FileError::Format(LoadError::BadMagic))
+    ));
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(matches!(
+        Net::load(&path),
+        Err(constnet::persist::FileError::Io(_))
+    ));
+}
