@@ -1,9 +1,11 @@
 //! The main job: train the chapter's 64-32-10 network on the bundled handwritten digits
 //! (UCI optdigits, 1797 8x8 images), report held-out accuracy and show a few predictions.
 //!
-//! Run: `cargo run --release --example digits`
+//! Run: `cargo run --release --example digits`. It also saves the trained net as
+//! `target/digits.cnet` (the weight file) and `target/digits_net.rs` (a `const` of its type).
 
 use constnet::data::{Header, one_hot_all, parse_labeled_csv, to_class, train_test_split};
+use constnet::persist::{WeightFile, to_rust_source};
 use constnet::prelude::*;
 use constnet::train::EpochStats;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -105,5 +107,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         );
     }
+
+    // Embed it: a weight file to `include_bytes!`, or Rust source that compiles the weights in.
+    let target = concat!(env!("CARGO_MANIFEST_DIR"), "/target");
+    net.save(format!("{target}/digits.cnet"))?;
+    std::fs::write(
+        format!("{target}/digits_net.rs"),
+        to_rust_source(&net, "DIGITS"),
+    )?;
+    println!(
+        "saved {target}/digits.cnet ({} bytes) and {target}/digits_net.rs",
+        Digits::FILE_BYTES
+    );
     Ok(())
 }
