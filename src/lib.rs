@@ -45,6 +45,6 @@ pub mod prelude {
     pub use crate::optim::{Adadelta, Adam, Momentum, Optimizer, Sgd, WeightDecay};
     pub use crate::train::{EarlyStopping, Reduction, Trainer, evaluate};
     pub use crate::{
-        BatchNorm, Dropout, EndsWith, Layers, Linear, Module, Network, Params, Scalar,
+        BatchNorm, Dropout, EndsWith, Footprint, Layers, Linear, Module, Network, Params, Scalar,
     };
 }

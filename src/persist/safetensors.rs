@@ -387,13 +387,7 @@ impl<'a> Safetensors<'a> {
     /// error `net` is unchanged.
     pub fn load_into<T: Scalar, N: Persist<T>>(&self, net: &mut N) -> Result<(), ImportError> {
         self.check(net)?;
-        let mut index = 0;
-        net.each_layer_mut(&mut |layer| {
-            if layer.signature().is_none() {
-                return;
-            }
-            let k = index;
-            index += 1;
+        numbered_mut(net, |k, layer| {
             // `check` found every tensor with its right dtype and shape.
             let tensor = |field| self.tensor(k, field).ok().flatten();
             match layer {
@@ -447,42 +441,30 @@ impl<'a> Safetensors<'a> {
     /// every tensor of the file has a place in `net`.
     fn check<T: Scalar, N: Persist<T>>(&self, net: &N) -> Result<(), ImportError> {
         let mut result = Ok(());
-        let mut index = 0;
-        net.each_layer(&mut |layer| {
-            if result.is_err() || layer.signature().is_none() {
-                return;
-            }
-            let k = index;
-            index += 1;
-            let needs: [(&'static str, &[usize]); 4] = match layer {
+        numbered(net, |k, layer| {
+            let mut need = |field: &'static str, dims: &[usize]| {
+                if result.is_ok() {
+                    result = self.check_tensor::<T>(k, field, dims);
+                }
+            };
+            match layer {
                 Layer::Linear {
                     inputs, outputs, ..
-                } => [
-                    ("weight", &[outputs, inputs][..]),
-                    ("bias", &[outputs][..]),
-                    ("", &[]),
-                    ("", &[]),
-                ],
-                Layer::BatchNorm { units, .. } => [
-                    ("weight", &[units][..]),
-                    ("bias", &[units][..]),
-                    ("running_mean", &[units][..]),
-                    ("running_var", &[units][..]),
-                ],
-                _ => return,
-            };
-            // The closure cannot borrow the slices above past the match: copy the widths.
-            for (field, dims) in needs.iter().filter(|(field, _)| !field.is_empty()) {
-                result = self.check_tensor::<T>(k, field, dims);
-                if result.is_err() {
-                    return;
+                } => {
+                    need("weight", &[outputs, inputs]);
+                    need("bias", &[outputs]);
                 }
+                Layer::BatchNorm { units, .. } => {
+                    for field in ["weight", "bias", "running_mean", "running_var"] {
+                        need(field, &[units]);
+                    }
+                }
+                _ => {}
             }
         });
         result?;
-        let layers = index;
         self.for_each_tensor(|key, _| {
-            if self.takes(net, layers, key) {
+            if self.takes(net, key) {
                 Ok(())
             } else {
                 Err(ImportError::UnexpectedTensor {
@@ -526,37 +508,25 @@ impl<'a> Safetensors<'a> {
     }
 
     /// `true` when `key` names a tensor some layer of `net` reads (or may ignore).
-    fn takes<T: Scalar, N: Persist<T>>(&self, net: &N, layers: usize, key: Str<'_>) -> bool {
+    fn takes<T: Scalar, N: Persist<T>>(&self, net: &N, key: Str<'_>) -> bool {
         let mut takes = false;
-        for k in 0..layers {
-            let mut index = 0;
-            net.each_layer(&mut |layer| {
-                if layer.signature().is_none() {
-                    return;
-                }
-                if index == k {
-                    let fields: &[&str] = match layer {
-                        Layer::Linear { .. } => &["weight", "bias"],
-                        Layer::BatchNorm { .. } => &[
-                            "weight",
-                            "bias",
-                            "running_mean",
-                            "running_var",
-                            "num_batches_tracked",
-                        ],
-                        _ => &[],
-                    };
-                    takes |= fields
-                        .iter()
-                        .any(|field| key.eq_str(self.name(k, field).as_str()));
-                }
-                index += 1;
-            });
-            if takes {
-                return true;
-            }
-        }
-        false
+        numbered(net, |k, layer| {
+            let fields: &[&str] = match layer {
+                Layer::Linear { .. } => &["weight", "bias"],
+                Layer::BatchNorm { .. } => &[
+                    "weight",
+                    "bias",
+                    "running_mean",
+                    "running_var",
+                    "num_batches_tracked",
+                ],
+                _ => &[],
+            };
+            takes |= fields
+                .iter()
+                .any(|field| key.eq_str(self.name(k, field).as_str()));
+        });
+        takes
     }
 
     /// The file's name for field `field` of layer `k`: `{prefix}{k}.{field}`.
@@ -683,6 +653,29 @@ impl Shape {
         self.rank = rank;
         self
     }
+}
+
+/// Calls `f` with every layer of `net` but the tuple markers, and its index: the number of the
+/// module in PyTorch's `nn.Sequential`.
+fn numbered<T: Scalar, N: Persist<T>>(net: &N, mut f: impl FnMut(usize, Layer<&[T]>)) {
+    let mut index = 0;
+    net.each_layer(&mut |layer| {
+        if layer.signature().is_some() {
+            f(index, layer);
+            index += 1;
+        }
+    });
+}
+
+/// [`numbered`], for writing.
+fn numbered_mut<T: Scalar, N: Persist<T>>(net: &mut N, mut f: impl FnMut(usize, Layer<&mut [T]>)) {
+    let mut index = 0;
+    net.each_layer_mut(&mut |layer| {
+        if layer.signature().is_some() {
+            f(index, layer);
+            index += 1;
+        }
+    });
 }
 
 /// Reads a JSON array of non-negative integers into `out` (its first 4) and returns its length.
