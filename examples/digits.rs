@@ -1,10 +1,12 @@
 //! The main job: train the chapter's 64-32-10 network on the bundled handwritten digits
-//! (UCI optdigits, 1797 8x8 images), report held-out accuracy and show a few predictions.
+//! (UCI optdigits, 1797 8x8 images) with a progress bar, report held-out accuracy and the
+//! confusion matrix, draw the learning curves to `target/plots/digits_*.png`, and show a few
+//! predictions.
 //!
 //! Run: `cargo run --release --example digits`. It also saves the trained net as
 //! `target/digits.cnet` (the weight file) and `target/digits_net.rs` (a `const` of its type).
 
-use constnet::data::{Header, one_hot_all, parse_labeled_csv, to_class, train_test_split};
+use constnet::data::{ConfusionMatrix, to_class};
 use constnet::persist::{WeightFile, to_rust_source};
 use constnet::prelude::*;
 use constnet::train::EpochStats;
@@ -13,23 +15,19 @@ use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
 use std::ops::ControlFlow;
 
+#[path = "common/datasets.rs"]
+mod datasets;
+#[path = "common/plot.rs"]
+mod plot;
+
 /// The chapter's network: Z^l = W^lT A^(l-1) + W0^l, A^l = f^l(Z^l).
 type Digits = (Linear<64, 32>, ReLU, Linear<32, 10>, Softmax);
 
 const EPOCHS: usize = 40;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let csv = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/data/digits.csv"));
-    let data = parse_labeled_csv::<f32, 64>(csv, Header::Present)?;
-    let targets = one_hot_all::<f32, 10>(&data.labels)?;
-
-    // Pixels are 0..16: scaled to 0..1. One fifth of the images is held out.
-    let pixels: Vec<[f32; 64]> = data
-        .features
-        .iter()
-        .map(|row| row.map(|v| v / 16.0))
-        .collect();
-    let split = train_test_split(&pixels, &targets, 0.2, &mut Pcg64Mcg::seed_from_u64(1));
+    // Pixels scaled from 0..16 to 0..1; one fifth of the images is held out.
+    let split = datasets::digits()?;
     println!(
         "digits: {} training and {} held-out images of 8x8 pixels, 10 classes",
         split.train_x.len(),
@@ -49,6 +47,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "{bar:30} epoch {pos}/{len} {msg}",
     )?);
     let mut order = vec![0; split.train_x.len()];
+    let mut curves = [(); 4].map(|()| Vec::new());
     trainer.fit_with(
         &mut net,
         &split.train_x,
@@ -57,6 +56,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         &mut order,
         |stats: &EpochStats<f32>, net| {
             let held_out = evaluate(net, &Nllm, &split.test_x, &split.test_y).ok();
+            let epoch = stats.epoch as f64;
+            curves[0].push((epoch, f64::from(stats.train.loss)));
+            curves[1].push((epoch, stats.train.accuracy.unwrap_or(0.0)));
+            if let Some(h) = held_out {
+                curves[2].push((epoch, f64::from(h.loss)));
+                curves[3].push((epoch, h.accuracy.unwrap_or(0.0)));
+            }
             bar.set_position(stats.epoch as u64);
             bar.set_message(format!(
                 "train loss {:.4} acc {:.1}% | held-out acc {:.1}%",
@@ -89,6 +95,41 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         held_out.loss,
         100.0 * held_out.accuracy.unwrap_or(0.0),
         held_out.samples
+    );
+
+    println!("held-out confusion matrix:");
+    print!(
+        "{}",
+        ConfusionMatrix::of(&net, &split.test_x, &split.test_y)
+    );
+
+    let [train_loss, train_accuracy, held_loss, held_accuracy] = curves;
+    let series = |a: Vec<(f64, f64)>, b: Vec<(f64, f64)>| {
+        [("held out", b, false), ("training", a, true)].map(|(name, points, dashed)| plot::Series {
+            name: name.to_string(),
+            points,
+            dashed,
+            colour: 0,
+        })
+    };
+    let loss_chart = plot::line_chart(
+        "digits_loss.png",
+        "digits 64-32-10: mean NLLM loss per epoch",
+        ("epoch", "loss (log scale)"),
+        &series(train_loss, held_loss),
+        true,
+    )?;
+    let accuracy_chart = plot::line_chart(
+        "digits_accuracy.png",
+        "digits 64-32-10: accuracy per epoch",
+        ("epoch", "accuracy"),
+        &series(train_accuracy, held_accuracy),
+        false,
+    )?;
+    println!(
+        "learning curves: {} and {}",
+        loss_chart.display(),
+        accuracy_chart.display()
     );
 
     println!("a few held-out predictions:");

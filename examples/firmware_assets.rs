@@ -8,11 +8,14 @@
 
 use std::fmt::Write as _;
 
-use constnet::data::{Header, one_hot_all, parse_labeled_csv, to_class, train_test_split};
+use constnet::data::to_class;
 use constnet::persist::{WeightFile, to_rust_source};
 use constnet::prelude::*;
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
+
+#[path = "common/datasets.rs"]
+mod datasets;
 
 type Digits = (Linear<64, 32>, ReLU, Linear<32, 10>, Softmax);
 
@@ -22,11 +25,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if !cfg!(feature = "libm") {
         return Err("run with `--features libm`: the firmware computes exp with libm".into());
     }
-    let csv = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/data/digits.csv"));
-    let data = parse_labeled_csv::<f32, 64>(csv, Header::Present)?;
-    let targets = one_hot_all::<f32, 10>(&data.labels)?;
-    let pixels: Vec<[f32; 64]> = data.features.iter().map(|r| r.map(|v| v / 16.0)).collect();
-    let split = train_test_split(&pixels, &targets, 0.2, &mut Pcg64Mcg::seed_from_u64(1));
+    let split = datasets::digits()?;
 
     let mut rng = Pcg64Mcg::seed_from_u64(7);
     let mut net = Digits::init(&mut rng);

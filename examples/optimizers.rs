@@ -1,19 +1,23 @@
 //! The chapter's optimizers side by side (sections 7.2 and 8.1): the same 64-32-10 net, from
 //! the same initial weights and the same shuffles, trained on the bundled digits with SGD,
 //! momentum, adadelta and Adam, with and without weight decay. Prints the learning curves as a
-//! table and draws them to an SVG chart.
+//! table and draws them to `target/plots/optimizers.png`.
 //!
-//! Run: `cargo run --release --example optimizers [-- chart.svg]`
-//! (the chart goes to `target/optimizers.svg` by default).
+//! Run: `cargo run --release --example optimizers`
 
 use std::ops::ControlFlow;
 
-use constnet::data::{Header, Split, one_hot_all, parse_labeled_csv, train_test_split};
+use constnet::data::Split;
 use constnet::optim::Optimizer;
 use constnet::prelude::*;
-use plotters::prelude::*;
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
+
+#[path = "common/datasets.rs"]
+mod datasets;
+
+#[path = "common/plot.rs"]
+mod plot;
 
 type Digits = (Linear<64, 32>, ReLU, Linear<32, 10>, Softmax);
 
@@ -70,11 +74,7 @@ fn train<O: Optimizer<f32, Digits>>(
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let csv = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/data/digits.csv"));
-    let data = parse_labeled_csv::<f32, 64>(csv, Header::Present)?;
-    let targets = one_hot_all::<f32, 10>(&data.labels)?;
-    let pixels: Vec<[f32; 64]> = data.features.iter().map(|r| r.map(|v| v / 16.0)).collect();
-    let split = train_test_split(&pixels, &targets, 0.2, &mut Pcg64Mcg::seed_from_u64(1));
+    let split = datasets::digits()?;
     let start = Digits::init(&mut Pcg64Mcg::seed_from_u64(7));
 
     // Step sizes each optimizer does well with at batch 32, mean reduction.
@@ -123,68 +123,40 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
 
-    let path = std::env::args().nth(1).unwrap_or_else(|| {
-        concat!(env!("CARGO_MANIFEST_DIR"), "/target/optimizers.svg").to_string()
-    });
-    draw(&curves, &path)?;
-    println!("\nchart: {path}");
-    Ok(())
-}
-
-/// Training (dashed) and held-out (solid) loss of every optimizer, on one chart.
-fn draw(curves: &[Curve], path: &str) -> Result<(), Box<dyn std::error::Error>> {
-    let root = SVGBackend::new(path, (900, 560)).into_drawing_area();
-    root.fill(&WHITE)?;
-    let losses = || {
-        curves
-            .iter()
-            .flat_map(|c| c.held_out_loss.iter().chain(&c.train_loss))
-            .cloned()
-    };
-    let top = losses().fold(0.0f32, f32::max) * 1.1;
-    let bottom = losses().fold(f32::INFINITY, f32::min) * 0.9;
-    let mut chart = ChartBuilder::on(&root)
-        .caption(
-            "digits 64-32-10: loss per epoch (solid held-out, dashed training)",
-            ("sans-serif", 20),
-        )
-        .margin(12)
-        .x_label_area_size(40)
-        .y_label_area_size(60)
-        .build_cartesian_2d(1..EPOCHS, (bottom..top).log_scale())?;
-    chart
-        .configure_mesh()
-        .x_desc("epoch")
-        .y_desc("mean NLLM loss")
-        .draw()?;
-    for (i, c) in curves.iter().enumerate() {
-        let colour = Palette99::pick(i).to_rgba();
-        let points = |losses: &[f32]| -> Vec<(usize, f32)> {
-            losses
-                .iter()
-                .enumerate()
-                .map(|(e, &l)| (e + 1, l))
-                .collect()
-        };
-        chart
-            .draw_series(LineSeries::new(
-                points(&c.held_out_loss),
-                colour.stroke_width(2),
-            ))?
-            .label(c.name)
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], colour));
-        chart.draw_series(DashedLineSeries::new(
-            points(&c.train_loss),
-            4,
-            4,
-            colour.stroke_width(1),
-        ))?;
-    }
-    chart
-        .configure_series_labels()
-        .background_style(WHITE.mix(0.8))
-        .border_style(BLACK)
-        .draw()?;
-    root.present()?;
+    let series: Vec<plot::Series> = curves
+        .iter()
+        .enumerate()
+        .flat_map(|(i, c)| {
+            let points = |losses: &[f32]| -> Vec<(f64, f64)> {
+                let epochs = 1..;
+                epochs
+                    .zip(losses)
+                    .map(|(e, &l)| (e as f64, f64::from(l)))
+                    .collect()
+            };
+            [
+                plot::Series {
+                    name: c.name.to_string(),
+                    points: points(&c.held_out_loss),
+                    dashed: false,
+                    colour: i,
+                },
+                plot::Series {
+                    name: format!("{} (training)", c.name),
+                    points: points(&c.train_loss),
+                    dashed: true,
+                    colour: i,
+                },
+            ]
+        })
+        .collect();
+    let path = plot::line_chart(
+        "optimizers.png",
+        "digits 64-32-10: loss per epoch (solid held-out, dashed training)",
+        ("epoch", "mean NLLM loss (log scale)"),
+        &series,
+        true,
+    )?;
+    println!("\nchart: {}", path.display());
     Ok(())
 }

@@ -5,13 +5,16 @@
 //!
 //! Run: `cargo run --release --example regularization`
 
-use constnet::data::{Header, Split, one_hot_all, parse_labeled_csv, train_test_split};
+use constnet::data::Split;
 use constnet::loss::Objective;
 use constnet::optim::Optimizer;
 use constnet::prelude::*;
 use constnet::train::{EarlyStopping, Evaluation, TrainError};
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
+
+#[path = "common/datasets.rs"]
+mod datasets;
 
 const TRAINING_IMAGES: usize = 200;
 const EPOCHS: usize = 150;
@@ -45,11 +48,7 @@ where
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let csv = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/data/digits.csv"));
-    let data = parse_labeled_csv::<f32, 64>(csv, Header::Present)?;
-    let targets = one_hot_all::<f32, 10>(&data.labels)?;
-    let pixels: Vec<[f32; 64]> = data.features.iter().map(|r| r.map(|v| v / 16.0)).collect();
-    let mut data = train_test_split(&pixels, &targets, 0.2, &mut Pcg64Mcg::seed_from_u64(1));
+    let mut data = datasets::digits()?;
     data.train_x.truncate(TRAINING_IMAGES);
     data.train_y.truncate(TRAINING_IMAGES);
     println!(
