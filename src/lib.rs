@@ -35,6 +35,10 @@ pub use network::{EndsWith, Layers, Network};
 pub use params::Params;
 pub use scalar::{Scalar, math};
 
+/// The chapter, section by section: each idea's formula, its type here, and code that uses it.
+#[doc = include_str!("../docs/guide.md")]
+pub mod guide {}
+
 /// Re-exported so generated code and users name the same `rand`.
 pub use rand;
 
