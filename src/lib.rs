@@ -22,6 +22,7 @@ pub mod optim;
 mod params;
 pub mod persist;
 mod scalar;
+mod stored;
 pub mod tensor;
 pub mod train;
 

@@ -2,6 +2,7 @@
 
 use super::{Optimizer, StepSize, running_average_step};
 use crate::network::Layers;
+use crate::stored::Stored;
 use crate::{Params, Scalar, math};
 
 /// `G_t = gamma G_(t-1) + (1 - gamma) g_t^2`, `W_t = W_(t-1) - eta / sqrt(G_t + eps) g_t`, per
@@ -19,7 +20,7 @@ pub struct Adadelta<Net, S> {
     pub gamma: f64,
     /// Added under the square root, against division by zero.
     pub eps: f64,
-    squares: Option<Net>,
+    squares: Option<Stored<Net>>,
     t: usize,
 }
 
@@ -41,13 +42,18 @@ impl<T: Scalar, Net: Params<T> + Layers, S: StepSize<T>> Optimizer<T, Net> for A
         self.t += 1;
         let eta = self.step_size.eta(self.t);
         let (gamma, eps) = (T::from_f64(self.gamma), T::from_f64(self.eps));
-        let squares = self.squares.get_or_insert_with(Net::zeroed);
-        Net::walk([net, grad, squares], &mut |[w, g, sq]: [&mut [T]; 3]| {
-            for ((wi, &gi), si) in w.iter_mut().zip(g.iter()).zip(sq.iter_mut()) {
-                *si = running_average_step(*si, gi * gi, gamma);
-                *wi = *wi - eta / math::sqrt(*si + eps) * gi;
-            }
-        });
+        let squares = self
+            .squares
+            .get_or_insert_with(|| Stored::new(Net::zeroed()));
+        Net::walk(
+            [net, grad, &mut **squares],
+            &mut |[w, g, sq]: [&mut [T]; 3]| {
+                for ((wi, &gi), si) in w.iter_mut().zip(g.iter()).zip(sq.iter_mut()) {
+                    *si = running_average_step(*si, gi * gi, gamma);
+                    *wi = *wi - eta / math::sqrt(*si + eps) * gi;
+                }
+            },
+        );
     }
 
     fn steps(&self) -> usize {

@@ -2,6 +2,7 @@
 
 use super::{Optimizer, StepSize, running_average_step};
 use crate::network::Layers;
+use crate::stored::Stored;
 use crate::{Params, Scalar, math};
 
 /// Moving averages of the gradient and of its square, bias-corrected, per weight:
@@ -24,7 +25,7 @@ pub struct Adam<Net, S> {
     pub b2: f64,
     /// Added under the square root.
     pub eps: f64,
-    moments: Option<(Net, Net)>,
+    moments: Option<(Stored<Net>, Stored<Net>)>,
     t: usize,
 }
 
@@ -56,19 +57,22 @@ impl<T: Scalar, Net: Params<T> + Layers, S: StepSize<T>> Optimizer<T, Net> for A
         let correct2 = T::one() / (T::one() - b2.powi(power));
         let (m, v) = self
             .moments
-            .get_or_insert_with(|| (Net::zeroed(), Net::zeroed()));
-        Net::walk([net, grad, m, v], &mut |[w, g, m, v]: [&mut [T]; 4]| {
-            for (((wi, &gi), mi), vi) in w
-                .iter_mut()
-                .zip(g.iter())
-                .zip(m.iter_mut())
-                .zip(v.iter_mut())
-            {
-                *mi = running_average_step(*mi, gi, b1);
-                *vi = running_average_step(*vi, gi * gi, b2);
-                *wi = *wi - eta / math::sqrt(*vi * correct2 + eps) * (*mi * correct1);
-            }
-        });
+            .get_or_insert_with(|| (Stored::new(Net::zeroed()), Stored::new(Net::zeroed())));
+        Net::walk(
+            [net, grad, &mut **m, &mut **v],
+            &mut |[w, g, m, v]: [&mut [T]; 4]| {
+                for (((wi, &gi), mi), vi) in w
+                    .iter_mut()
+                    .zip(g.iter())
+                    .zip(m.iter_mut())
+                    .zip(v.iter_mut())
+                {
+                    *mi = running_average_step(*mi, gi, b1);
+                    *vi = running_average_step(*vi, gi * gi, b2);
+                    *wi = *wi - eta / math::sqrt(*vi * correct2 + eps) * (*mi * correct1);
+                }
+            },
+        );
     }
 
     fn steps(&self) -> usize {

@@ -2,6 +2,7 @@
 
 use super::{Optimizer, StepSize};
 use crate::network::Layers;
+use crate::stored::Stored;
 use crate::{Params, Scalar};
 
 /// `V_t = gamma V_(t-1) + eta(t) grad`, `W_t = W_(t-1) - V_t`, with `V_0 = 0`.
@@ -14,7 +15,7 @@ pub struct Momentum<Net, S> {
     pub step_size: S,
     /// How much of the previous velocity is kept (the chapter suggests about 0.9).
     pub gamma: f64,
-    velocity: Option<Net>,
+    velocity: Option<Stored<Net>>,
     t: usize,
 }
 
@@ -40,13 +41,18 @@ impl<T: Scalar, Net: Params<T> + Layers, S: StepSize<T>> Optimizer<T, Net> for M
         self.t += 1;
         let eta = self.step_size.eta(self.t);
         let gamma = T::from_f64(self.gamma);
-        let velocity = self.velocity.get_or_insert_with(Net::zeroed);
-        Net::walk([net, grad, velocity], &mut |[w, g, v]: [&mut [T]; 3]| {
-            for ((wi, &gi), vi) in w.iter_mut().zip(g.iter()).zip(v.iter_mut()) {
-                *vi = gamma * *vi + eta * gi;
-                *wi = *wi - *vi;
-            }
-        });
+        let velocity = self
+            .velocity
+            .get_or_insert_with(|| Stored::new(Net::zeroed()));
+        Net::walk(
+            [net, grad, &mut **velocity],
+            &mut |[w, g, v]: [&mut [T]; 3]| {
+                for ((wi, &gi), vi) in w.iter_mut().zip(g.iter()).zip(v.iter_mut()) {
+                    *vi = gamma * *vi + eta * gi;
+                    *wi = *wi - *vi;
+                }
+            },
+        );
     }
 
     fn steps(&self) -> usize {

@@ -9,6 +9,7 @@ use rand::Rng;
 use super::{Evaluation, Tally, TrainError, Trainer, evaluate};
 use crate::loss::Objective;
 use crate::optim::Optimizer;
+use crate::stored::Stored;
 use crate::{Network, Scalar};
 
 /// How often early stopping measures the validation loss.
@@ -187,7 +188,7 @@ impl<'o, L, O, const K: usize> Trainer<'o, L, O, K> {
             checks: 1,
             stopped_early: false,
         };
-        let mut best_net = net.clone();
+        let mut best_net = Stored::new(net.clone());
         let mut since_best = 0;
         let mut since_check = Tally::default();
         let epochs = self.epochs;
@@ -216,7 +217,7 @@ impl<'o, L, O, const K: usize> Trainer<'o, L, O, K> {
             outcome.last = check;
             if validation.loss < outcome.best.validation.loss {
                 outcome.best = check;
-                best_net.clone_from(net);
+                (*best_net).clone_from(net);
                 since_best = 0;
                 ControlFlow::Continue(())
             } else if since_best >= stopping.patience {
@@ -227,7 +228,7 @@ impl<'o, L, O, const K: usize> Trainer<'o, L, O, K> {
                 ControlFlow::Continue(())
             }
         })?;
-        *net = best_net;
+        net.clone_from(&best_net);
         Ok(outcome)
     }
 

@@ -9,6 +9,7 @@ use rand_distr::{Distribution, Normal};
 use super::{EpochStats, Tally, TrainError, check_lengths};
 use crate::loss::Objective;
 use crate::optim::Optimizer;
+use crate::stored::Stored;
 use crate::{Network, Params, Scalar};
 
 /// How a mini-batch's per-sample gradients are combined before the update.
@@ -214,9 +215,9 @@ impl<'o, L, O, const K: usize> Trainer<'o, L, O, K> {
         for (i, slot) in order.iter_mut().enumerate() {
             *slot = i;
         }
-        let mut grad = Net::zeroed();
+        let mut grad = Stored::new(Net::zeroed());
         // The weights before the latest update, restored if the update is not finite.
-        let mut last_good = Net::zeroed();
+        let mut last_good = Stored::new(Net::zeroed());
 
         for epoch in 1..=self.epochs {
             order.shuffle(rng);
