@@ -64,11 +64,7 @@ pub fn affine_rows<T: Scalar, const K: usize, const R: usize, const C: usize>(
     w: &[[T; C]; R],
     b: &[T; C],
 ) -> [[T; C]; K] {
-    let mut out = [[T::zero(); C]; K];
-    for (o, row) in out.iter_mut().zip(x) {
-        *o = kernels::affine(w, b, row);
-    }
-    out
+    kernels::affine_rows(x, w, b)
 }
 
 /// `D W^T`: every row `d_k` of `D` (`K x C`) mapped to `W d_k` (`W` is `R x C`).
@@ -77,11 +73,7 @@ pub fn rows_times_transpose<T: Scalar, const K: usize, const R: usize, const C: 
     d: &[[T; C]; K],
     w: &[[T; C]; R],
 ) -> [[T; R]; K] {
-    let mut out = [[T::zero(); R]; K];
-    for (o, row) in out.iter_mut().zip(d) {
-        *o = kernels::mat_vec(w, row);
-    }
-    out
+    kernels::rows_times_transpose(d, w)
 }
 
 /// `G += U^T D` for `U` of `K x R` and `D` of `K x C`: the sum over rows of the outer products
@@ -92,9 +84,7 @@ pub fn add_transpose_times<T: Scalar, const K: usize, const R: usize, const C: u
     u: &[[T; R]; K],
     d: &[[T; C]; K],
 ) {
-    for (uk, dk) in u.iter().zip(d) {
-        kernels::outer_acc(g, uk, dk);
-    }
+    kernels::add_transpose_times(g, u, d);
 }
 
 /// `b += sum_k d_k`: column sums of a `K x C` matrix added to `b`.

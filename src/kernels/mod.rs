@@ -96,6 +96,49 @@ mod tests {
         }
     }
 
+    /// A `R x C` matrix of deterministic values.
+    fn matrix<const R: usize, const C: usize>(seed: u64) -> [[f64; C]; R] {
+        core::array::from_fn(|r| values::<C>(seed * 1000 + r as u64))
+    }
+
+    /// The blocked kernels against plain loops that add the terms in the same order, so the
+    /// results must be equal to the bit; shapes straddle the 8-output and 4-row blocks.
+    #[test]
+    fn blocked_kernels_equal_plain_loops_bit_for_bit() {
+        fn check<const K: usize, const IN: usize, const OUT: usize>() {
+            let w = matrix::<IN, OUT>(1);
+            let b = values::<OUT>(2);
+            let x = matrix::<K, IN>(3);
+            let d = matrix::<K, OUT>(4);
+            let z = affine_rows(&x, &w, &b);
+            for k in 0..K {
+                assert_eq!(z[k], affine(&w, &b, &x[k]), "K {K} IN {IN} OUT {OUT}");
+                for j in 0..OUT {
+                    let plain = (0..IN).fold(b[j], |acc, i| acc + x[k][i] * w[i][j]);
+                    assert_eq!(z[k][j], plain);
+                }
+            }
+            let back = rows_times_transpose(&d, &w);
+            for k in 0..K {
+                assert_eq!(back[k], mat_vec(&w, &d[k]));
+            }
+            let mut g = matrix::<IN, OUT>(5);
+            let start = g;
+            add_transpose_times(&mut g, &x, &d);
+            for i in 0..IN {
+                for j in 0..OUT {
+                    let plain = (0..K).fold(start[i][j], |acc, k| acc + x[k][i] * d[k][j]);
+                    assert_eq!(g[i][j], plain, "K {K} IN {IN} OUT {OUT}");
+                }
+            }
+        }
+        check::<1, 5, 7>();
+        check::<3, 5, 8>();
+        check::<4, 6, 13>();
+        check::<9, 3, 19>();
+        check::<8, 11, 16>();
+    }
+
     #[test]
     fn softmax_is_a_distribution_and_its_backward_is_the_jacobian() {
         let z = values::<6>(9).map(|v| v * 5.0);

@@ -1,0 +1,98 @@
+//! The workloads of `benches/README.md`: single-sample inference latency (W1), batched
+//! inference (W1b) and training throughput (W2), f32, one thread.
+//!
+//! Run: `cargo bench --bench workloads` (criterion; add `-- --quick` for a short run).
+
+use std::hint::black_box;
+
+use constnet::data::{Header, one_hot_all, parse_labeled_csv, train_test_split};
+use constnet::prelude::*;
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use rand::{RngExt, SeedableRng};
+use rand_pcg::Pcg64Mcg;
+
+type NetA = (Linear<4, 16>, ReLU, Linear<16, 16>, ReLU, Linear<16, 3>, Softmax);
+type NetB = (Linear<64, 32>, ReLU, Linear<32, 10>, Softmax);
+type NetC = (Linear<784, 128>, ReLU, Linear<128, 64>, ReLU, Linear<64, 10>, Softmax);
+
+fn random<const N: usize>(rng: &mut Pcg64Mcg) -> [f32; N] {
+    std::array::from_fn(|_| rng.random_range(0.0f32..1.0))
+}
+
+fn w1_latency(c: &mut Criterion) {
+    let mut rng = Pcg64Mcg::seed_from_u64(1);
+    let a = NetA::init(&mut rng);
+    let b = NetB::init(&mut rng);
+    let net_c = Box::new(NetC::init(&mut rng));
+    let (xa, xb, xc) = (random::<4>(&mut rng), random::<64>(&mut rng), random::<784>(&mut rng));
+    let mut group = c.benchmark_group("W1 single-sample inference");
+    group.bench_function("A 4-16-16-3", |bench| bench.iter(|| a.forward(black_box(&xa))));
+    group.bench_function("B 64-32-10", |bench| bench.iter(|| b.forward(black_box(&xb))));
+    group.bench_function("C 784-128-64-10", |bench| {
+        bench.iter(|| net_c.forward(black_box(&xc)))
+    });
+    group.finish();
+}
+
+fn w1b_batched(c: &mut Criterion) {
+    let mut rng = Pcg64Mcg::seed_from_u64(2);
+    let net = Box::new(NetC::init(&mut rng));
+    let batch: Box<[[f32; 784]; 64]> = Box::new(std::array::from_fn(|_| random(&mut rng)));
+    let mut group = c.benchmark_group("W1b batched inference");
+    group.throughput(Throughput::Elements(64));
+    group.bench_function("C 784-128-64-10, batch 64", |bench| {
+        bench.iter(|| net.forward_batch(black_box(&*batch)))
+    });
+    group.finish();
+}
+
+fn w2_training(c: &mut Criterion) {
+    // B on digits: one epoch of Adam (lr 1e-3) over the 1438 training images, batch 32.
+    let csv = include_str!("../data/digits.csv");
+    let data = parse_labeled_csv::<f32, 64>(csv, Header::Present).unwrap();
+    let targets = one_hot_all::<f32, 10>(&data.labels).unwrap();
+    let pixels: Vec<[f32; 64]> = data.features.iter().map(|r| r.map(|v| v / 16.0)).collect();
+    let split = train_test_split(&pixels, &targets, 0.2, &mut Pcg64Mcg::seed_from_u64(1));
+    let mut rng = Pcg64Mcg::seed_from_u64(3);
+    let mut net = NetB::init(&mut rng);
+    let mut adam = Adam::new(1e-3f32);
+    let mut order = vec![0; split.train_x.len()];
+    let mut group = c.benchmark_group("W2 training");
+    group.throughput(Throughput::Elements(split.train_x.len() as u64));
+    group.bench_function("B on digits, batch 32, Adam, one epoch", |bench| {
+        bench.iter(|| {
+            Trainer::new(Nllm, &mut adam)
+                .batch_size::<32>()
+                .reduction(Reduction::Mean)
+                .fit_with(&mut net, &split.train_x, &split.train_y, &mut rng, &mut order, |_, _| {
+                    std::ops::ControlFlow::Continue(())
+                })
+                .unwrap()
+        })
+    });
+
+    // C on random data: one step (forward, backward, Adam update) of a batch of 64.
+    let mut net = Box::new(NetC::init(&mut rng));
+    let x: Vec<[f32; 784]> = (0..64).map(|_| random(&mut rng)).collect();
+    let y: Vec<[f32; 10]> = (0..64)
+        .map(|i| std::array::from_fn(|c| f32::from(u8::from(c == i % 10))))
+        .collect();
+    let mut adam = Adam::new(1e-3f32);
+    let mut order = vec![0; 64];
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("C random data, batch 64, Adam, one step", |bench| {
+        bench.iter(|| {
+            Trainer::new(Nllm, &mut adam)
+                .batch_size::<64>()
+                .reduction(Reduction::Mean)
+                .fit_with(&mut *net, &x, &y, &mut rng, &mut order, |_, _| {
+                    std::ops::ControlFlow::Continue(())
+                })
+                .unwrap()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, w1_latency, w1b_batched, w2_training);
+criterion_main!(benches);
