@@ -6,15 +6,31 @@
 use super::{axpy, axpy_slice, dot};
 use crate::Scalar;
 
+/// Calls `$avx2` (the same portable code, compiled for AVX2) with the arguments of `$portable`
+/// when the program runs on a CPU with AVX2 and was not built for one already; `$portable`
+/// otherwise. Without fused multiply-adds (Rust does not contract `a + x * w`), both paths round
+/// every operation the same way, so they give the same bits.
+macro_rules! with_avx2 {
+    ($avx2:ident, $portable:ident($($arg:ident),*)) => {{
+        #[cfg(all(feature = "std", target_arch = "x86_64", not(target_feature = "avx2")))]
+        if std::is_x86_feature_detected!("avx2") {
+            // SAFETY: `$avx2` only needs AVX2, which this CPU has, as just checked.
+            #[allow(unsafe_code)]
+            return unsafe { $avx2($($arg),*) };
+        }
+        $portable($($arg),*)
+    }};
+}
+
 /// Outputs computed together by [`affine`]: 8 accumulators fit in registers on every target
 /// (one AVX register, 8 of the Cortex-M4F's 32 single-precision registers).
 const BLOCK: usize = 8;
 
 /// `z = W^T x + b`: the chapter's pre-activation `Z = W^T A + W0`.
 ///
-/// Each block of 8 outputs is accumulated in registers over all inputs, reading 8 consecutive
-/// weights of a row at a time, and stored once; outputs past the last full block are swept
-/// with `axpy`. Every output is summed in the same order, `b_j + x_0 w_0j + x_1 w_1j + ...`,
+/// Each block of 16 (then 8) outputs is accumulated in registers over all inputs, reading
+/// consecutive weights of a row at a time, and stored once; outputs past the last full block
+/// are swept with `axpy`. Every output is summed in the same order, `b_j + x_0 w_0j + x_1 w_1j + ...`,
 /// whatever the blocking, so the result does not depend on it.
 #[inline(always)]
 pub fn affine<T: Scalar, const IN: usize, const OUT: usize>(
@@ -23,22 +39,36 @@ pub fn affine<T: Scalar, const IN: usize, const OUT: usize>(
     x: &[T; IN],
 ) -> [T; OUT] {
     let mut z = *b;
-    let (blocks, rest) = z.as_chunks_mut::<BLOCK>();
+    // Blocks of 16 outputs first (a whole 64-byte cache line of f32 weights per row), then of 8.
+    let done = accumulate_blocks::<T, 16, IN, OUT>(&mut z, 0, w, x);
+    let done = accumulate_blocks::<T, BLOCK, IN, OUT>(&mut z, done, w, x);
+    for (row, &xi) in w.iter().zip(x) {
+        axpy_slice(&mut z[done..], xi, &row[done..]);
+    }
+    z
+}
+
+/// `z[j] += sum_i x_i w_ij` for the outputs from `start` on, in whole blocks of `B` held in
+/// registers over all inputs; returns where the blocks end.
+#[inline(always)]
+fn accumulate_blocks<T: Scalar, const B: usize, const IN: usize, const OUT: usize>(
+    z: &mut [T; OUT],
+    start: usize,
+    w: &[[T; OUT]; IN],
+    x: &[T; IN],
+) -> usize {
+    let (blocks, _) = z[start..].as_chunks_mut::<B>();
     for (c, block) in blocks.iter_mut().enumerate() {
         let mut acc = *block;
         for (row, &xi) in w.iter().zip(x) {
-            let weights = &row.as_chunks::<BLOCK>().0[c];
+            let weights = &row[start..].as_chunks::<B>().0[c];
             for (a, &wj) in acc.iter_mut().zip(weights) {
                 *a = *a + xi * wj;
             }
         }
         *block = acc;
     }
-    let done = OUT - rest.len();
-    for (row, &xi) in w.iter().zip(x) {
-        axpy_slice(rest, xi, &row[done..]);
-    }
-    z
+    start + blocks.len() * B
 }
 
 /// Rows of a batch the batched kernels process together: with 8 outputs each, 32 accumulators,
@@ -50,6 +80,27 @@ const ROWS: usize = 4;
 /// order as [`affine`] sums it, so the two agree to the bit.
 #[inline(always)]
 pub fn affine_rows<T: Scalar, const K: usize, const IN: usize, const OUT: usize>(
+    x: &[[T; IN]; K],
+    w: &[[T; OUT]; IN],
+    b: &[T; OUT],
+) -> [[T; OUT]; K] {
+    with_avx2!(affine_rows_avx2, affine_rows_portable(x, w, b))
+}
+
+/// [`affine_rows`] compiled for AVX2.
+#[cfg(all(feature = "std", target_arch = "x86_64", not(target_feature = "avx2")))]
+#[target_feature(enable = "avx2")]
+fn affine_rows_avx2<T: Scalar, const K: usize, const IN: usize, const OUT: usize>(
+    x: &[[T; IN]; K],
+    w: &[[T; OUT]; IN],
+    b: &[T; OUT],
+) -> [[T; OUT]; K] {
+    affine_rows_portable(x, w, b)
+}
+
+/// [`affine_rows`] in portable code.
+#[inline(always)]
+pub(crate) fn affine_rows_portable<T: Scalar, const K: usize, const IN: usize, const OUT: usize>(
     x: &[[T; IN]; K],
     w: &[[T; OUT]; IN],
     b: &[T; OUT],
@@ -75,8 +126,7 @@ fn affine_block<T: Scalar, const IN: usize, const OUT: usize>(
 ) {
     let blocks = OUT / BLOCK;
     for c in 0..blocks {
-        let mut acc: [[T; BLOCK]; ROWS] =
-            core::array::from_fn(|r| z[r].as_chunks::<BLOCK>().0[c]);
+        let mut acc: [[T; BLOCK]; ROWS] = core::array::from_fn(|r| z[r].as_chunks::<BLOCK>().0[c]);
         for (i, row) in w.iter().enumerate() {
             let weights = &row.as_chunks::<BLOCK>().0[c];
             for (acc_r, x_r) in acc.iter_mut().zip(x) {
@@ -105,6 +155,33 @@ pub fn rows_times_transpose<T: Scalar, const K: usize, const R: usize, const C: 
     d: &[[T; C]; K],
     w: &[[T; C]; R],
 ) -> [[T; R]; K] {
+    with_avx2!(
+        rows_times_transpose_avx2,
+        rows_times_transpose_portable(d, w)
+    )
+}
+
+/// [`rows_times_transpose`] compiled for AVX2.
+#[cfg(all(feature = "std", target_arch = "x86_64", not(target_feature = "avx2")))]
+#[target_feature(enable = "avx2")]
+fn rows_times_transpose_avx2<T: Scalar, const K: usize, const R: usize, const C: usize>(
+    d: &[[T; C]; K],
+    w: &[[T; C]; R],
+) -> [[T; R]; K] {
+    rows_times_transpose_portable(d, w)
+}
+
+/// [`rows_times_transpose`] in portable code.
+#[inline(always)]
+pub(crate) fn rows_times_transpose_portable<
+    T: Scalar,
+    const K: usize,
+    const R: usize,
+    const C: usize,
+>(
+    d: &[[T; C]; K],
+    w: &[[T; C]; R],
+) -> [[T; R]; K] {
     let mut out = [[T::zero(); R]; K];
     for (i, w_row) in w.iter().enumerate() {
         for (o, d_row) in out.iter_mut().zip(d) {
@@ -115,30 +192,83 @@ pub fn rows_times_transpose<T: Scalar, const K: usize, const R: usize, const C: 
 }
 
 /// `G += U^T D` for `U` of `K x R` and `D` of `K x C`: the chapter's `dL/dW = A (dL/dZ)^T`
-/// summed over a batch. Each block of 8 entries of `G` is accumulated in registers over the
-/// whole batch and stored once; every entry sums its `K` terms in batch order, as adding the
-/// samples' outer products one by one would.
+/// summed over a batch. Blocks of 4 rows x 8 entries of `G` are accumulated in registers over
+/// the whole batch and stored once; every entry sums its `K` terms in batch order, as adding
+/// the samples' outer products one by one would.
 #[inline(always)]
 pub fn add_transpose_times<T: Scalar, const K: usize, const R: usize, const C: usize>(
     g: &mut [[T; C]; R],
     u: &[[T; R]; K],
     d: &[[T; C]; K],
 ) {
-    for (i, g_row) in g.iter_mut().enumerate() {
-        let (blocks, rest) = g_row.as_chunks_mut::<BLOCK>();
-        for (c, block) in blocks.iter_mut().enumerate() {
-            let mut acc = *block;
-            for (u_k, d_k) in u.iter().zip(d) {
-                let uki = u_k[i];
-                for (a, &dj) in acc.iter_mut().zip(&d_k.as_chunks::<BLOCK>().0[c]) {
-                    *a = *a + uki * dj;
+    with_avx2!(
+        add_transpose_times_avx2,
+        add_transpose_times_portable(g, u, d)
+    )
+}
+
+/// [`add_transpose_times`] compiled for AVX2.
+#[cfg(all(feature = "std", target_arch = "x86_64", not(target_feature = "avx2")))]
+#[target_feature(enable = "avx2")]
+fn add_transpose_times_avx2<T: Scalar, const K: usize, const R: usize, const C: usize>(
+    g: &mut [[T; C]; R],
+    u: &[[T; R]; K],
+    d: &[[T; C]; K],
+) {
+    add_transpose_times_portable(g, u, d)
+}
+
+/// [`add_transpose_times`] in portable code.
+#[inline(always)]
+pub(crate) fn add_transpose_times_portable<
+    T: Scalar,
+    const K: usize,
+    const R: usize,
+    const C: usize,
+>(
+    g: &mut [[T; C]; R],
+    u: &[[T; R]; K],
+    d: &[[T; C]; K],
+) {
+    let (row_blocks, row_rest) = g.as_chunks_mut::<ROWS>();
+    for (r, rows) in row_blocks.iter_mut().enumerate() {
+        outer_block(rows, r * ROWS, u, d);
+    }
+    let first = R - row_rest.len();
+    for (offset, g_row) in row_rest.iter_mut().enumerate() {
+        outer_block(core::array::from_mut(g_row), first + offset, u, d);
+    }
+}
+
+/// `g_r += sum_k u_k[first + r] d_k` for the `N` rows of `g` (4, or 1 for the last rows): each
+/// block of 8 columns of `d_k`, read once, serves all `N` rows.
+#[inline(always)]
+fn outer_block<T: Scalar, const N: usize, const K: usize, const R: usize, const C: usize>(
+    g: &mut [[T; C]; N],
+    first: usize,
+    u: &[[T; R]; K],
+    d: &[[T; C]; K],
+) {
+    let blocks = C / BLOCK;
+    for c in 0..blocks {
+        let mut acc: [[T; BLOCK]; N] = core::array::from_fn(|r| g[r].as_chunks::<BLOCK>().0[c]);
+        for (u_k, d_k) in u.iter().zip(d) {
+            let column = &d_k.as_chunks::<BLOCK>().0[c];
+            for (r, acc_r) in acc.iter_mut().enumerate() {
+                let uk = u_k[first + r];
+                for (a, &dj) in acc_r.iter_mut().zip(column) {
+                    *a = *a + uk * dj;
                 }
             }
-            *block = acc;
         }
-        let done = C - rest.len();
-        for (u_k, d_k) in u.iter().zip(d) {
-            axpy_slice(rest, u_k[i], &d_k[done..]);
+        for (g_r, acc_r) in g.iter_mut().zip(&acc) {
+            g_r.as_chunks_mut::<BLOCK>().0[c] = *acc_r;
+        }
+    }
+    let done = blocks * BLOCK;
+    for (u_k, d_k) in u.iter().zip(d) {
+        for (r, g_r) in g.iter_mut().enumerate() {
+            axpy_slice(&mut g_r[done..], u_k[first + r], &d_k[done..]);
         }
     }
 }

@@ -111,6 +111,8 @@ mod tests {
             let x = matrix::<K, IN>(3);
             let d = matrix::<K, OUT>(4);
             let z = affine_rows(&x, &w, &b);
+            // The dispatched path (AVX2 where the CPU has it) and the portable one agree.
+            assert_eq!(z, affine_rows_portable(&x, &w, &b));
             for k in 0..K {
                 assert_eq!(z[k], affine(&w, &b, &x[k]), "K {K} IN {IN} OUT {OUT}");
                 for j in 0..OUT {
@@ -119,12 +121,16 @@ mod tests {
                 }
             }
             let back = rows_times_transpose(&d, &w);
+            assert_eq!(back, rows_times_transpose_portable(&d, &w));
             for k in 0..K {
                 assert_eq!(back[k], mat_vec(&w, &d[k]));
             }
             let mut g = matrix::<IN, OUT>(5);
             let start = g;
             add_transpose_times(&mut g, &x, &d);
+            let mut g_portable = start;
+            add_transpose_times_portable(&mut g_portable, &x, &d);
+            assert_eq!(g, g_portable);
             for i in 0..IN {
                 for j in 0..OUT {
                     let plain = (0..K).fold(start[i][j], |acc, k| acc + x[k][i] * d[k][j]);
@@ -137,6 +143,7 @@ mod tests {
         check::<4, 6, 13>();
         check::<9, 3, 19>();
         check::<8, 11, 16>();
+        check::<2, 5, 29>();
     }
 
     #[test]
