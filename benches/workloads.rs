@@ -11,9 +11,23 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 
-type NetA = (Linear<4, 16>, ReLU, Linear<16, 16>, ReLU, Linear<16, 3>, Softmax);
+type NetA = (
+    Linear<4, 16>,
+    ReLU,
+    Linear<16, 16>,
+    ReLU,
+    Linear<16, 3>,
+    Softmax,
+);
 type NetB = (Linear<64, 32>, ReLU, Linear<32, 10>, Softmax);
-type NetC = (Linear<784, 128>, ReLU, Linear<128, 64>, ReLU, Linear<64, 10>, Softmax);
+type NetC = (
+    Linear<784, 128>,
+    ReLU,
+    Linear<128, 64>,
+    ReLU,
+    Linear<64, 10>,
+    Softmax,
+);
 
 fn random<const N: usize>(rng: &mut Pcg64Mcg) -> [f32; N] {
     std::array::from_fn(|_| rng.random_range(0.0f32..1.0))
@@ -24,10 +38,18 @@ fn w1_latency(c: &mut Criterion) {
     let a = NetA::init(&mut rng);
     let b = NetB::init(&mut rng);
     let net_c = Box::new(NetC::init(&mut rng));
-    let (xa, xb, xc) = (random::<4>(&mut rng), random::<64>(&mut rng), random::<784>(&mut rng));
+    let (xa, xb, xc) = (
+        random::<4>(&mut rng),
+        random::<64>(&mut rng),
+        random::<784>(&mut rng),
+    );
     let mut group = c.benchmark_group("W1 single-sample inference");
-    group.bench_function("A 4-16-16-3", |bench| bench.iter(|| a.forward(black_box(&xa))));
-    group.bench_function("B 64-32-10", |bench| bench.iter(|| b.forward(black_box(&xb))));
+    group.bench_function("A 4-16-16-3", |bench| {
+        bench.iter(|| a.forward(black_box(&xa)))
+    });
+    group.bench_function("B 64-32-10", |bench| {
+        bench.iter(|| b.forward(black_box(&xb)))
+    });
     group.bench_function("C 784-128-64-10", |bench| {
         bench.iter(|| net_c.forward(black_box(&xc)))
     });
@@ -64,9 +86,14 @@ fn w2_training(c: &mut Criterion) {
             Trainer::new(Nllm, &mut adam)
                 .batch_size::<32>()
                 .reduction(Reduction::Mean)
-                .fit_with(&mut net, &split.train_x, &split.train_y, &mut rng, &mut order, |_, _| {
-                    std::ops::ControlFlow::Continue(())
-                })
+                .fit_with(
+                    &mut net,
+                    &split.train_x,
+                    &split.train_y,
+                    &mut rng,
+                    &mut order,
+                    |_, _| std::ops::ControlFlow::Continue(()),
+                )
                 .unwrap()
         })
     });

@@ -11,16 +11,20 @@ use crate::Scalar;
 /// otherwise. Without fused multiply-adds (Rust does not contract `a + x * w`), both paths round
 /// every operation the same way, so they give the same bits.
 macro_rules! with_avx2 {
-    ($avx2:ident, $portable:ident($($arg:ident),*)) => {{
+    ($avx2:expr, $portable:expr) => {{
         #[cfg(all(feature = "std", target_arch = "x86_64", not(target_feature = "avx2")))]
         if std::is_x86_feature_detected!("avx2") {
-            // SAFETY: `$avx2` only needs AVX2, which this CPU has, as just checked.
+            // SAFETY: the AVX2 build only needs AVX2, which this CPU has, as just checked.
             #[allow(unsafe_code)]
-            return unsafe { $avx2($($arg),*) };
+            return unsafe { $avx2 };
         }
-        $portable($($arg),*)
+        $portable
     }};
 }
+
+/// Outputs per register block in the AVX2 builds: two 8-lane registers per row.
+#[cfg(all(feature = "std", target_arch = "x86_64", not(target_feature = "avx2")))]
+const WIDE: usize = 16;
 
 /// Outputs computed together by [`affine`]: 8 accumulators fit in registers on every target
 /// (one AVX register, 8 of the Cortex-M4F's 32 single-precision registers).
@@ -84,7 +88,10 @@ pub fn affine_rows<T: Scalar, const K: usize, const IN: usize, const OUT: usize>
     w: &[[T; OUT]; IN],
     b: &[T; OUT],
 ) -> [[T; OUT]; K] {
-    with_avx2!(affine_rows_avx2, affine_rows_portable(x, w, b))
+    with_avx2!(
+        affine_rows_avx2(x, w, b),
+        affine_rows_portable::<T, BLOCK, K, IN, OUT>(x, w, b)
+    )
 }
 
 /// [`affine_rows`] compiled for AVX2.
@@ -95,12 +102,18 @@ fn affine_rows_avx2<T: Scalar, const K: usize, const IN: usize, const OUT: usize
     w: &[[T; OUT]; IN],
     b: &[T; OUT],
 ) -> [[T; OUT]; K] {
-    affine_rows_portable(x, w, b)
+    affine_rows_portable::<T, WIDE, K, IN, OUT>(x, w, b)
 }
 
-/// [`affine_rows`] in portable code.
+/// [`affine_rows`] in portable code, with register blocks of `W` outputs.
 #[inline(always)]
-pub(crate) fn affine_rows_portable<T: Scalar, const K: usize, const IN: usize, const OUT: usize>(
+pub(crate) fn affine_rows_portable<
+    T: Scalar,
+    const W: usize,
+    const K: usize,
+    const IN: usize,
+    const OUT: usize,
+>(
     x: &[[T; IN]; K],
     w: &[[T; OUT]; IN],
     b: &[T; OUT],
@@ -109,7 +122,7 @@ pub(crate) fn affine_rows_portable<T: Scalar, const K: usize, const IN: usize, c
     let (out_blocks, out_rest) = out.as_chunks_mut::<ROWS>();
     let (x_blocks, x_rest) = x.as_chunks::<ROWS>();
     for (z, rows) in out_blocks.iter_mut().zip(x_blocks) {
-        affine_block(w, rows, z);
+        affine_block::<T, W, IN, OUT>(w, rows, z);
     }
     for (z, row) in out_rest.iter_mut().zip(x_rest) {
         *z = affine(w, b, row);
@@ -117,18 +130,19 @@ pub(crate) fn affine_rows_portable<T: Scalar, const K: usize, const IN: usize, c
     out
 }
 
-/// `z_r += W^T x_r` for 4 rows at once (`z` holds the offsets on entry).
+/// `z_r += W^T x_r` for 4 rows at once, `W` outputs at a time (`z` holds the offsets on
+/// entry).
 #[inline(always)]
-fn affine_block<T: Scalar, const IN: usize, const OUT: usize>(
+fn affine_block<T: Scalar, const W: usize, const IN: usize, const OUT: usize>(
     w: &[[T; OUT]; IN],
     x: &[[T; IN]; ROWS],
     z: &mut [[T; OUT]; ROWS],
 ) {
-    let blocks = OUT / BLOCK;
+    let blocks = OUT / W;
     for c in 0..blocks {
-        let mut acc: [[T; BLOCK]; ROWS] = core::array::from_fn(|r| z[r].as_chunks::<BLOCK>().0[c]);
+        let mut acc: [[T; W]; ROWS] = core::array::from_fn(|r| z[r].as_chunks::<W>().0[c]);
         for (i, row) in w.iter().enumerate() {
-            let weights = &row.as_chunks::<BLOCK>().0[c];
+            let weights = &row.as_chunks::<W>().0[c];
             for (acc_r, x_r) in acc.iter_mut().zip(x) {
                 let xi = x_r[i];
                 for (a, &wj) in acc_r.iter_mut().zip(weights) {
@@ -137,10 +151,10 @@ fn affine_block<T: Scalar, const IN: usize, const OUT: usize>(
             }
         }
         for (z_r, acc_r) in z.iter_mut().zip(&acc) {
-            z_r.as_chunks_mut::<BLOCK>().0[c] = *acc_r;
+            z_r.as_chunks_mut::<W>().0[c] = *acc_r;
         }
     }
-    let done = blocks * BLOCK;
+    let done = blocks * W;
     for (i, row) in w.iter().enumerate() {
         for (z_r, x_r) in z.iter_mut().zip(x) {
             axpy_slice(&mut z_r[done..], x_r[i], &row[done..]);
@@ -156,7 +170,7 @@ pub fn rows_times_transpose<T: Scalar, const K: usize, const R: usize, const C: 
     w: &[[T; C]; R],
 ) -> [[T; R]; K] {
     with_avx2!(
-        rows_times_transpose_avx2,
+        rows_times_transpose_avx2(d, w),
         rows_times_transpose_portable(d, w)
     )
 }
@@ -202,8 +216,8 @@ pub fn add_transpose_times<T: Scalar, const K: usize, const R: usize, const C: u
     d: &[[T; C]; K],
 ) {
     with_avx2!(
-        add_transpose_times_avx2,
-        add_transpose_times_portable(g, u, d)
+        add_transpose_times_avx2(g, u, d),
+        add_transpose_times_portable::<T, BLOCK, K, R, C>(g, u, d)
     )
 }
 
@@ -215,13 +229,14 @@ fn add_transpose_times_avx2<T: Scalar, const K: usize, const R: usize, const C: 
     u: &[[T; R]; K],
     d: &[[T; C]; K],
 ) {
-    add_transpose_times_portable(g, u, d)
+    add_transpose_times_portable::<T, WIDE, K, R, C>(g, u, d)
 }
 
-/// [`add_transpose_times`] in portable code.
+/// [`add_transpose_times`] in portable code, with register blocks of `W` columns.
 #[inline(always)]
 pub(crate) fn add_transpose_times_portable<
     T: Scalar,
+    const W: usize,
     const K: usize,
     const R: usize,
     const C: usize,
@@ -232,28 +247,35 @@ pub(crate) fn add_transpose_times_portable<
 ) {
     let (row_blocks, row_rest) = g.as_chunks_mut::<ROWS>();
     for (r, rows) in row_blocks.iter_mut().enumerate() {
-        outer_block(rows, r * ROWS, u, d);
+        outer_block::<T, W, ROWS, K, R, C>(rows, r * ROWS, u, d);
     }
     let first = R - row_rest.len();
     for (offset, g_row) in row_rest.iter_mut().enumerate() {
-        outer_block(core::array::from_mut(g_row), first + offset, u, d);
+        outer_block::<T, W, 1, K, R, C>(core::array::from_mut(g_row), first + offset, u, d);
     }
 }
 
 /// `g_r += sum_k u_k[first + r] d_k` for the `N` rows of `g` (4, or 1 for the last rows): each
-/// block of 8 columns of `d_k`, read once, serves all `N` rows.
+/// block of `W` columns of `d_k`, read once, serves all `N` rows.
 #[inline(always)]
-fn outer_block<T: Scalar, const N: usize, const K: usize, const R: usize, const C: usize>(
+fn outer_block<
+    T: Scalar,
+    const W: usize,
+    const N: usize,
+    const K: usize,
+    const R: usize,
+    const C: usize,
+>(
     g: &mut [[T; C]; N],
     first: usize,
     u: &[[T; R]; K],
     d: &[[T; C]; K],
 ) {
-    let blocks = C / BLOCK;
+    let blocks = C / W;
     for c in 0..blocks {
-        let mut acc: [[T; BLOCK]; N] = core::array::from_fn(|r| g[r].as_chunks::<BLOCK>().0[c]);
+        let mut acc: [[T; W]; N] = core::array::from_fn(|r| g[r].as_chunks::<W>().0[c]);
         for (u_k, d_k) in u.iter().zip(d) {
-            let column = &d_k.as_chunks::<BLOCK>().0[c];
+            let column = &d_k.as_chunks::<W>().0[c];
             for (r, acc_r) in acc.iter_mut().enumerate() {
                 let uk = u_k[first + r];
                 for (a, &dj) in acc_r.iter_mut().zip(column) {
@@ -262,10 +284,10 @@ fn outer_block<T: Scalar, const N: usize, const K: usize, const R: usize, const 
             }
         }
         for (g_r, acc_r) in g.iter_mut().zip(&acc) {
-            g_r.as_chunks_mut::<BLOCK>().0[c] = *acc_r;
+            g_r.as_chunks_mut::<W>().0[c] = *acc_r;
         }
     }
-    let done = blocks * BLOCK;
+    let done = blocks * W;
     for (u_k, d_k) in u.iter().zip(d) {
         for (r, g_r) in g.iter_mut().enumerate() {
             axpy_slice(&mut g_r[done..], u_k[first + r], &d_k[done..]);

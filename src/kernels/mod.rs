@@ -112,7 +112,8 @@ mod tests {
             let d = matrix::<K, OUT>(4);
             let z = affine_rows(&x, &w, &b);
             // The dispatched path (AVX2 where the CPU has it) and the portable one agree.
-            assert_eq!(z, affine_rows_portable(&x, &w, &b));
+            assert_eq!(z, affine_rows_portable::<f64, 8, K, IN, OUT>(&x, &w, &b));
+            assert_eq!(z, affine_rows_portable::<f64, 16, K, IN, OUT>(&x, &w, &b));
             for k in 0..K {
                 assert_eq!(z[k], affine(&w, &b, &x[k]), "K {K} IN {IN} OUT {OUT}");
                 for j in 0..OUT {
@@ -129,8 +130,11 @@ mod tests {
             let start = g;
             add_transpose_times(&mut g, &x, &d);
             let mut g_portable = start;
-            add_transpose_times_portable(&mut g_portable, &x, &d);
+            add_transpose_times_portable::<f64, 8, K, IN, OUT>(&mut g_portable, &x, &d);
             assert_eq!(g, g_portable);
+            let mut g_wide = start;
+            add_transpose_times_portable::<f64, 16, K, IN, OUT>(&mut g_wide, &x, &d);
+            assert_eq!(g, g_wide);
             for i in 0..IN {
                 for j in 0..OUT {
                     let plain = (0..K).fold(start[i][j], |acc, k| acc + x[k][i] * d[k][j]);

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs the workloads on constnet, a naive Rust MLP, PyTorch and onnxruntime in one go and prints
+# one table: each peer's figure and constnet's speed relative to it (above 1: constnet is
+# faster). Needs Python with torch (onnxruntime and onnx optional); set PYTHON to choose it.
+set -euo pipefail
+cd "$(dirname "$0")"
+python="${PYTHON:-python3}"
+cargo build --quiet --release
+results=$(mktemp)
+trap 'rm -f "$results"' EXIT
+./target/release/constnet-compare > "$results"
+"$python" peers.py >> "$results" 2>/dev/null
+"$python" - "$results" <<'PY'
+import json, sys, platform
+rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
+ours = {r["workload"]: r for r in rows if r["library"] == "constnet"}
+higher_is_better = lambda unit: "/s" in unit or unit == "%"
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
+print(f"machine: {cpu}, one thread")
+print("| workload | constnet | peer | peer's figure | constnet's speed / peer's |")
+print("|---|---|---|---|---|")
+for r in rows:
+    if r["library"] == "constnet":
+        continue
+    mine = ours.get(r["workload"])
+    if mine is None:
+        continue
+    if r["unit"] == "%":
+        ratio = f"{mine['value'] - r['value']:+.1f} points"
+    elif higher_is_better(r["unit"]):
+        ratio = f"{mine['value'] / r['value']:.2f}"
+    else:
+        ratio = f"{r['value'] / mine['value']:.2f}"
+    print(f"| {r['workload']} | {mine['value']:.3g} {mine['unit']} | {r['library']} | {r['value']:.3g} {r['unit']} | {ratio} |")
+PY

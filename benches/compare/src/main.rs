@@ -1,0 +1,213 @@
+//! The workloads of `benches/README.md`, timed on constnet and on a naive MLP over `Vec<f32>`
+//! (the baseline every library must beat). Prints one JSON object per line:
+//! `{"workload": ..., "library": ..., "value": ..., "unit": ...}`; `run.sh` merges these with
+//! the Python peers' and prints the table.
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use constnet::data::{Header, one_hot_all, parse_labeled_csv, train_test_split};
+use constnet::prelude::*;
+use rand::{RngExt, SeedableRng};
+use rand_pcg::Pcg64Mcg;
+
+type NetA = (
+    Linear<4, 16>,
+    ReLU,
+    Linear<16, 16>,
+    ReLU,
+    Linear<16, 3>,
+    Softmax,
+);
+type NetB = (Linear<64, 32>, ReLU, Linear<32, 10>, Softmax);
+type NetC = (
+    Linear<784, 128>,
+    ReLU,
+    Linear<128, 64>,
+    ReLU,
+    Linear<64, 10>,
+    Softmax,
+);
+
+/// Median seconds per call of `f`, over 15 rounds of `calls` calls after a warm-up round.
+fn median_seconds(calls: usize, mut f: impl FnMut()) -> f64 {
+    for _ in 0..calls {
+        f();
+    }
+    let mut rounds: Vec<f64> = (0..15)
+        .map(|_| {
+            let start = Instant::now();
+            for _ in 0..calls {
+                f();
+            }
+            start.elapsed().as_secs_f64() / calls as f64
+        })
+        .collect();
+    rounds.sort_by(f64::total_cmp);
+    rounds[rounds.len() / 2]
+}
+
+fn report(workload: &str, library: &str, value: f64, unit: &str) {
+    println!(
+        "{{\"workload\": \"{workload}\", \"library\": \"{library}\", \"value\": {value}, \"unit\": \"{unit}\"}}"
+    );
+}
+
+/// The naive baseline: layers as `Vec<f32>` (row-major OUT x IN), loops over slices.
+struct Naive {
+    layers: Vec<(Vec<f32>, Vec<f32>, usize, usize)>,
+}
+
+impl Naive {
+    fn new(widths: &[usize], rng: &mut Pcg64Mcg) -> Self {
+        let layers = widths
+            .windows(2)
+            .map(|w| {
+                let (i, o) = (w[0], w[1]);
+                let weights = (0..i * o).map(|_| rng.random_range(-0.1f32..0.1)).collect();
+                (weights, vec![0.0; o], i, o)
+            })
+            .collect();
+        Self { layers }
+    }
+
+    fn forward(&self, x: &[f32]) -> Vec<f32> {
+        let mut a = x.to_vec();
+        for (n, (w, b, i, o)) in self.layers.iter().enumerate() {
+            let mut z = b.clone();
+            for j in 0..*o {
+                for k in 0..*i {
+                    z[j] += w[j * i + k] * a[k];
+                }
+            }
+            if n + 1 < self.layers.len() {
+                z.iter_mut().for_each(|v| *v = v.max(0.0));
+            } else {
+                let m = z.iter().cloned().fold(f32::MIN, f32::max);
+                z.iter_mut().for_each(|v| *v = (*v - m).exp());
+                let s: f32 = z.iter().sum();
+                z.iter_mut().for_each(|v| *v /= s);
+            }
+            a = z;
+        }
+        a
+    }
+}
+
+fn main() {
+    let mut rng = Pcg64Mcg::seed_from_u64(1);
+    let random = |rng: &mut Pcg64Mcg, n: usize| -> Vec<f32> {
+        (0..n).map(|_| rng.random_range(0.0f32..1.0)).collect()
+    };
+
+    // W1: single-sample inference latency.
+    let a = NetA::init(&mut rng);
+    let b = NetB::init(&mut rng);
+    let c = Box::new(NetC::init(&mut rng));
+    let xa: [f32; 4] = random(&mut rng, 4).try_into().unwrap();
+    let xb: [f32; 64] = random(&mut rng, 64).try_into().unwrap();
+    let xc: [f32; 784] = random(&mut rng, 784).try_into().unwrap();
+    report(
+        "W1-A",
+        "constnet",
+        1e9 * median_seconds(200_000, || {
+            black_box(a.forward(black_box(&xa)));
+        }),
+        "ns",
+    );
+    report(
+        "W1-B",
+        "constnet",
+        1e9 * median_seconds(50_000, || {
+            black_box(b.forward(black_box(&xb)));
+        }),
+        "ns",
+    );
+    report(
+        "W1-C",
+        "constnet",
+        1e6 * median_seconds(2_000, || {
+            black_box(c.forward(black_box(&xc)));
+        }),
+        "us",
+    );
+    for (name, widths, x) in [
+        ("W1-A", &[4, 16, 16, 3][..], &xa[..]),
+        ("W1-B", &[64, 32, 10][..], &xb[..]),
+        ("W1-C", &[784, 128, 64, 10][..], &xc[..]),
+    ] {
+        let naive = Naive::new(widths, &mut rng);
+        let (scale, unit, calls) = if name == "W1-C" {
+            (1e6, "us", 500)
+        } else {
+            (1e9, "ns", 20_000)
+        };
+        report(
+            name,
+            "naive Rust",
+            scale
+                * median_seconds(calls, || {
+                    black_box(naive.forward(black_box(x)));
+                }),
+            unit,
+        );
+    }
+
+    // W1b: batched inference, net C, batch 64.
+    let batch: Box<[[f32; 784]; 64]> = Box::new(std::array::from_fn(|_| {
+        random(&mut rng, 784).try_into().unwrap()
+    }));
+    let per_batch = median_seconds(100, || {
+        black_box(c.forward_batch(black_box(&*batch)));
+    });
+    report("W1b-C", "constnet", 64.0 / per_batch / 1e3, "k samples/s");
+
+    // W2-B: net B on digits, batch 32, Adam 1e-3, 20 epochs: samples/s and held-out accuracy.
+    let csv = include_str!("../../../data/digits.csv");
+    let data = parse_labeled_csv::<f32, 64>(csv, Header::Present).unwrap();
+    let targets = one_hot_all::<f32, 10>(&data.labels).unwrap();
+    let pixels: Vec<[f32; 64]> = data.features.iter().map(|r| r.map(|v| v / 16.0)).collect();
+    let split = train_test_split(&pixels, &targets, 0.2, &mut Pcg64Mcg::seed_from_u64(1));
+    let mut net = NetB::init(&mut rng);
+    let mut adam = Adam::new(1e-3f32);
+    let start = Instant::now();
+    Trainer::new(Nllm, &mut adam)
+        .batch_size::<32>()
+        .epochs(20)
+        .reduction(Reduction::Mean)
+        .fit(&mut net, &split.train_x, &split.train_y, &mut rng)
+        .unwrap();
+    let seconds = start.elapsed().as_secs_f64();
+    let accuracy = evaluate(&net, &Nllm, &split.test_x, &split.test_y)
+        .unwrap()
+        .accuracy
+        .unwrap();
+    report(
+        "W2-B",
+        "constnet",
+        20.0 * split.train_x.len() as f64 / seconds / 1e3,
+        "k samples/s",
+    );
+    report("W2-B accuracy", "constnet", 100.0 * accuracy, "%");
+
+    // W2-C: net C, random data, batch 64: steps/s (forward, backward, Adam update).
+    let x: Vec<[f32; 784]> = (0..64)
+        .map(|_| random(&mut rng, 784).try_into().unwrap())
+        .collect();
+    let y: Vec<[f32; 10]> = (0..64)
+        .map(|i| std::array::from_fn(|k| f32::from(u8::from(k == i % 10))))
+        .collect();
+    let mut net = c;
+    let mut adam = Adam::new(1e-3f32);
+    let mut order = vec![0; 64];
+    let per_step = median_seconds(50, || {
+        Trainer::new(Nllm, &mut adam)
+            .batch_size::<64>()
+            .reduction(Reduction::Mean)
+            .fit_with(&mut *net, &x, &y, &mut rng, &mut order, |_, _| {
+                std::ops::ControlFlow::Continue(())
+            })
+            .unwrap();
+    });
+    report("W2-C", "constnet", 1.0 / per_step / 1e3, "k steps/s");
+}
