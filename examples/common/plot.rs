@@ -67,47 +67,39 @@ pub fn line_chart(
         .margin(16)
         .x_label_area_size(48)
         .y_label_area_size(72);
+    let labels = (x_label, y_label);
     if log_y {
-        let mut chart = builder.build_cartesian_2d(
-            0.0..x_max,
-            (y_min.max(1e-6) * 0.9..y_max * 1.1).log_scale().base(10.0),
-        )?;
-        chart
-            .configure_mesh()
-            .x_desc(x_label)
-            .y_desc(y_label)
-            .x_label_formatter(&|x| format!("{x:.0}"))
-            .y_label_formatter(&|y| format!("{y:.3}"))
-            .light_line_style(WHITE)
-            .label_style(("sans-serif", 15))
-            .draw()?;
-        draw_series(&mut chart, series)?;
+        let y_range = (y_min.max(1e-6) * 0.9..y_max * 1.1).log_scale().base(10.0);
+        let mut chart = builder.build_cartesian_2d(0.0..x_max, y_range)?;
+        draw_series(&mut chart, labels, series)?;
     } else {
         let pad = 0.05 * (y_max - y_min).max(1e-9);
         let mut chart = builder.build_cartesian_2d(0.0..x_max, y_min - pad..y_max + pad)?;
-        chart
-            .configure_mesh()
-            .x_desc(x_label)
-            .y_desc(y_label)
-            .x_label_formatter(&|x| format!("{x:.0}"))
-            .y_label_formatter(&|y| format!("{y:.3}"))
-            .light_line_style(WHITE)
-            .label_style(("sans-serif", 15))
-            .draw()?;
-        draw_series(&mut chart, series)?;
+        draw_series(&mut chart, labels, series)?;
     }
     root.present()?;
     Ok(path)
 }
 
+/// The axes, their labels, the series and the legend.
 fn draw_series<'a, X, Y>(
     chart: &mut ChartContext<'a, BitMapBackend<'a>, Cartesian2d<X, Y>>,
+    (x_label, y_label): (&str, &str),
     series: &[Series],
 ) -> Result<(), Box<dyn Error>>
 where
-    X: Ranged<ValueType = f64>,
-    Y: Ranged<ValueType = f64>,
+    X: Ranged<ValueType = f64> + plotters::coord::ranged1d::ValueFormatter<f64>,
+    Y: Ranged<ValueType = f64> + plotters::coord::ranged1d::ValueFormatter<f64>,
 {
+    chart
+        .configure_mesh()
+        .x_desc(x_label)
+        .y_desc(y_label)
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .y_label_formatter(&|y| format!("{y:.3}"))
+        .light_line_style(WHITE)
+        .label_style(("sans-serif", 15))
+        .draw()?;
     for s in series {
         let colour = Palette99::pick(s.colour).to_rgba();
         let width = if s.dashed { 1 } else { 3 };
