@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs the workloads on constnet, a naive Rust MLP, PyTorch and onnxruntime in one go and prints
-# one table: each peer's figure and constnet's speed relative to it (above 1: constnet is
-# faster). Needs Python with torch (onnxruntime and onnx optional); set PYTHON to choose it.
+# Runs the workloads on constnet, a naive Rust MLP, candle, PyTorch and onnxruntime in one go,
+# one thread each, and prints one table: each peer's figure and constnet's speed relative to it
+# (above 1: constnet is faster). Needs Python with torch (onnxruntime and onnx optional); set
+# PYTHON to choose it.
 set -euo pipefail
 cd "$(dirname "$0")"
 python="${PYTHON:-python3}"
@@ -9,6 +10,7 @@ cargo build --quiet --release
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
 ./target/release/constnet-compare > "$results"
+RAYON_NUM_THREADS=1 ./target/release/candle >> "$results"
 "$python" peers.py >> "$results" 2>/dev/null
 "$python" - "$results" <<'PY'
 import json, sys, platform
