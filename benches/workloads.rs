@@ -5,11 +5,13 @@
 
 use std::hint::black_box;
 
-use constnet::data::{Header, one_hot_all, parse_labeled_csv, train_test_split};
 use constnet::prelude::*;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64Mcg;
+
+#[path = "../examples/common/datasets.rs"]
+mod datasets;
 
 type NetA = (
     Linear<4, 16>,
@@ -70,11 +72,7 @@ fn w1b_batched(c: &mut Criterion) {
 
 fn w2_training(c: &mut Criterion) {
     // B on digits: one epoch of Adam (lr 1e-3) over the 1438 training images, batch 32.
-    let csv = include_str!("../data/digits.csv");
-    let data = parse_labeled_csv::<f32, 64>(csv, Header::Present).unwrap();
-    let targets = one_hot_all::<f32, 10>(&data.labels).unwrap();
-    let pixels: Vec<[f32; 64]> = data.features.iter().map(|r| r.map(|v| v / 16.0)).collect();
-    let split = train_test_split(&pixels, &targets, 0.2, &mut Pcg64Mcg::seed_from_u64(1));
+    let split = datasets::digits().unwrap();
     let mut rng = Pcg64Mcg::seed_from_u64(3);
     let mut net = NetB::init(&mut rng);
     let mut adam = Adam::new(1e-3f32);

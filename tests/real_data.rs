@@ -5,20 +5,13 @@
 mod common;
 
 use common::rng;
-use constnet::data::{Header, Split, Standardizer, parse_labeled_csv, train_test_split};
+use constnet::data::Split;
 use constnet::prelude::*;
 
 /// Breast cancer, split 80/20 (seed 1), features standardized with the training statistics;
 /// targets are the labels (1 benign, 0 malignant).
 fn breast_cancer() -> Split<[f64; 30], [f64; 1]> {
-    let csv = include_str!("../data/breast_cancer.csv");
-    let data = parse_labeled_csv::<f64, 30>(csv, Header::Present).unwrap();
-    let targets: Vec<[f64; 1]> = data.labels.iter().map(|&l| [l]).collect();
-    let mut split = train_test_split(&data.features, &targets, 0.2, &mut rng(1));
-    let scaler = Standardizer::fit(&split.train_x);
-    scaler.apply_all(&mut split.train_x);
-    scaler.apply_all(&mut split.test_x);
-    split
+    common::datasets::breast_cancer().unwrap()
 }
 
 /// The accuracy of always guessing the training set's majority class.
@@ -100,16 +93,7 @@ fn breast_cancer_with_a_linear_layer_and_hinge_loss() {
 
 #[test]
 fn diabetes_regression_with_squared_loss() {
-    let csv = include_str!("../data/diabetes.csv");
-    let data = parse_labeled_csv::<f64, 10>(csv, Header::Present).unwrap();
-    let targets: Vec<[f64; 1]> = data.labels.iter().map(|&t| [t]).collect();
-    let mut split = train_test_split(&data.features, &targets, 0.2, &mut rng(1));
-    let inputs = Standardizer::fit(&split.train_x);
-    inputs.apply_all(&mut split.train_x);
-    inputs.apply_all(&mut split.test_x);
-    let target = Standardizer::fit(&split.train_y);
-    target.apply_all(&mut split.train_y);
-    target.apply_all(&mut split.test_y);
+    let common::datasets::Diabetes { split, target } = common::datasets::diabetes().unwrap();
 
     let mut r = rng(62);
     let mut net = <(Linear<10, 8, f64>, Tanh, Linear<8, 1, f64>)>::init(&mut r);

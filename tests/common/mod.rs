@@ -1,7 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
-use constnet::data::{Header, Split, one_hot_all, parse_labeled_csv, train_test_split};
+use constnet::data::Split;
 use constnet::loss::Loss;
 use constnet::prelude::{Layers, Module, Squared};
 use constnet::{Params, Scalar};
@@ -129,20 +129,16 @@ pub fn assert_close<T: Scalar>(what: &str, ours: &[T], theirs: &[f64], tolerance
     );
 }
 
+/// The bundled data sets, loaded and split as the examples load them.
+#[path = "../../examples/common/datasets.rs"]
+pub mod datasets;
+
 /// The bundled digits, pixels scaled to 0..1, split 80/20 with split seed 1: the split the
-/// training tests and the `digits` example use.
+/// training tests and the examples use.
 pub fn digits() -> Split<[f32; 64], [f32; 10]> {
-    let csv = include_str!("../../data/digits.csv");
-    let data = parse_labeled_csv::<f32, 64>(csv, Header::Present).unwrap();
-    assert_eq!(data.features.len(), 1797);
-    let targets = one_hot_all::<f32, 10>(&data.labels).unwrap();
-    // Pixels are 0..16: scaled to 0..1.
-    let pixels: Vec<[f32; 64]> = data
-        .features
-        .iter()
-        .map(|row| row.map(|v| v / 16.0))
-        .collect();
-    train_test_split(&pixels, &targets, 0.2, &mut rng(1))
+    let split = datasets::digits().unwrap();
+    assert_eq!(split.train_x.len() + split.test_x.len(), 1797);
+    split
 }
 
 /// Checks `dL/dW` and `dL/du` of `net`'s **training** pass against finite differences, for the
