@@ -6,10 +6,12 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use constnet::data::{Header, one_hot_all, parse_labeled_csv, train_test_split};
 use constnet::prelude::*;
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64Mcg;
+
+#[path = "../../../examples/common/datasets.rs"]
+mod datasets;
 
 type NetA = (
     Linear<4, 16>,
@@ -163,11 +165,7 @@ fn main() {
     report("W1b-C", "constnet", 64.0 / per_batch / 1e3, "k samples/s");
 
     // W2-B: net B on digits, batch 32, Adam 1e-3, 20 epochs: samples/s and held-out accuracy.
-    let csv = include_str!("../../../data/digits.csv");
-    let data = parse_labeled_csv::<f32, 64>(csv, Header::Present).unwrap();
-    let targets = one_hot_all::<f32, 10>(&data.labels).unwrap();
-    let pixels: Vec<[f32; 64]> = data.features.iter().map(|r| r.map(|v| v / 16.0)).collect();
-    let split = train_test_split(&pixels, &targets, 0.2, &mut Pcg64Mcg::seed_from_u64(1));
+    let split = datasets::digits().unwrap();
     let mut net = NetB::init(&mut rng);
     let mut adam = Adam::new(1e-3f32);
     let start = Instant::now();
