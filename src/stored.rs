@@ -23,6 +23,14 @@ impl<T> Stored<T> {
     }
 }
 
+impl<T: crate::network::Layers> Stored<T> {
+    /// A copy of the network type with every parameter zero: a gradient, or optimizer state.
+    #[inline]
+    pub(crate) fn zeroed() -> Self {
+        Self::new(T::zeroed())
+    }
+}
+
 impl<T> Deref for Stored<T> {
     type Target = T;
     #[inline]

@@ -42,9 +42,7 @@ impl<T: Scalar, Net: Params<T> + Layers, S: StepSize<T>> Optimizer<T, Net> for A
         self.t += 1;
         let eta = self.step_size.eta(self.t);
         let (gamma, eps) = (T::from_f64(self.gamma), T::from_f64(self.eps));
-        let squares = self
-            .squares
-            .get_or_insert_with(|| Stored::new(Net::zeroed()));
+        let squares = self.squares.get_or_insert_with(Stored::zeroed);
         Net::walk(
             [net, grad, &mut **squares],
             &mut |[w, g, sq]: [&mut [T]; 3]| {

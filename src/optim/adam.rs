@@ -57,7 +57,7 @@ impl<T: Scalar, Net: Params<T> + Layers, S: StepSize<T>> Optimizer<T, Net> for A
         let correct2 = T::one() / (T::one() - b2.powi(power));
         let (m, v) = self
             .moments
-            .get_or_insert_with(|| (Stored::new(Net::zeroed()), Stored::new(Net::zeroed())));
+            .get_or_insert_with(|| (Stored::zeroed(), Stored::zeroed()));
         Net::walk(
             [net, grad, &mut **m, &mut **v],
             &mut |[w, g, m, v]: [&mut [T]; 4]| {

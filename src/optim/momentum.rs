@@ -41,9 +41,7 @@ impl<T: Scalar, Net: Params<T> + Layers, S: StepSize<T>> Optimizer<T, Net> for M
         self.t += 1;
         let eta = self.step_size.eta(self.t);
         let gamma = T::from_f64(self.gamma);
-        let velocity = self
-            .velocity
-            .get_or_insert_with(|| Stored::new(Net::zeroed()));
+        let velocity = self.velocity.get_or_insert_with(Stored::zeroed);
         Net::walk(
             [net, grad, &mut **velocity],
             &mut |[w, g, v]: [&mut [T]; 3]| {

@@ -215,9 +215,9 @@ impl<'o, L, O, const K: usize> Trainer<'o, L, O, K> {
         for (i, slot) in order.iter_mut().enumerate() {
             *slot = i;
         }
-        let mut grad = Stored::new(Net::zeroed());
+        let mut grad = Stored::<Net>::zeroed();
         // The weights before the latest update, restored if the update is not finite.
-        let mut last_good = Stored::new(Net::zeroed());
+        let mut last_good = Stored::<Net>::zeroed();
 
         for epoch in 1..=self.epochs {
             order.shuffle(rng);
