@@ -6,25 +6,25 @@
 use super::{axpy, axpy_slice, dot};
 use crate::Scalar;
 
-/// Calls `$avx2` (the same portable code, compiled for AVX2) with the arguments of `$portable`
-/// when the program runs on a CPU with AVX2 and was not built for one already; `$portable`
-/// otherwise. Without fused multiply-adds (Rust does not contract `a + x * w`), both paths round
-/// every operation the same way, so they give the same bits.
+/// Runs `$wide` (the host kernels of [`super::packed`]) where they pay: directly in builds for
+/// AVX2, and through a copy compiled for AVX2 when the program runs on a CPU with AVX2 and was
+/// not built for one; `$portable` everywhere else. Without fused multiply-adds (Rust does not
+/// contract `a + x * w`) every path rounds every operation the same way, so they give the same
+/// bits.
 macro_rules! with_avx2 {
-    ($avx2:expr, $portable:expr) => {{
+    ($avx2:expr, $wide:expr, $portable:expr) => {{
+        #[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
+        return $wide;
         #[cfg(all(feature = "std", target_arch = "x86_64", not(target_feature = "avx2")))]
         if std::is_x86_feature_detected!("avx2") {
             // SAFETY: the AVX2 build only needs AVX2, which this CPU has, as just checked.
             #[allow(unsafe_code)]
             return unsafe { $avx2 };
         }
+        #[allow(unreachable_code)]
         $portable
     }};
 }
-
-/// Outputs per register block in the AVX2 builds: two 8-lane registers per row.
-#[cfg(all(feature = "std", target_arch = "x86_64", not(target_feature = "avx2")))]
-const WIDE: usize = 16;
 
 /// Outputs computed together by [`affine`]: 8 accumulators fit in registers on every target
 /// (one AVX register, 8 of the Cortex-M4F's 32 single-precision registers).
@@ -45,17 +45,29 @@ pub fn affine<T: Scalar, const IN: usize, const OUT: usize>(
     let mut z = *b;
     // Blocks of 16 outputs first (a whole 64-byte cache line of f32 weights per row), then of 8.
     let done = accumulate_blocks::<T, 16, IN, OUT>(&mut z, 0, w, x);
-    let done = accumulate_blocks::<T, BLOCK, IN, OUT>(&mut z, done, w, x);
+    accumulate_columns::<T, BLOCK, IN, OUT>(&mut z, done, w, x);
+    z
+}
+
+/// `z[j] += sum_i x_i w_ij` for the outputs from `start` on: blocks of `B`, then `axpy` sweeps
+/// over the last outputs.
+#[inline(always)]
+pub(super) fn accumulate_columns<T: Scalar, const B: usize, const IN: usize, const OUT: usize>(
+    z: &mut [T; OUT],
+    start: usize,
+    w: &[[T; OUT]; IN],
+    x: &[T; IN],
+) {
+    let done = accumulate_blocks::<T, B, IN, OUT>(z, start, w, x);
     for (row, &xi) in w.iter().zip(x) {
         axpy_slice(&mut z[done..], xi, &row[done..]);
     }
-    z
 }
 
 /// `z[j] += sum_i x_i w_ij` for the outputs from `start` on, in whole blocks of `B` held in
 /// registers over all inputs; returns where the blocks end.
 #[inline(always)]
-fn accumulate_blocks<T: Scalar, const B: usize, const IN: usize, const OUT: usize>(
+pub(super) fn accumulate_blocks<T: Scalar, const B: usize, const IN: usize, const OUT: usize>(
     z: &mut [T; OUT],
     start: usize,
     w: &[[T; OUT]; IN],
@@ -90,6 +102,7 @@ pub fn affine_rows<T: Scalar, const K: usize, const IN: usize, const OUT: usize>
 ) -> [[T; OUT]; K] {
     with_avx2!(
         affine_rows_avx2(x, w, b),
+        super::packed::affine_rows_packed(x, w, b),
         affine_rows_portable::<T, BLOCK, K, IN, OUT>(x, w, b)
     )
 }
@@ -102,7 +115,7 @@ fn affine_rows_avx2<T: Scalar, const K: usize, const IN: usize, const OUT: usize
     w: &[[T; OUT]; IN],
     b: &[T; OUT],
 ) -> [[T; OUT]; K] {
-    affine_rows_portable::<T, WIDE, K, IN, OUT>(x, w, b)
+    super::packed::affine_rows_packed(x, w, b)
 }
 
 /// [`affine_rows`] in portable code, with register blocks of `W` outputs.
@@ -119,30 +132,48 @@ pub(crate) fn affine_rows_portable<
     b: &[T; OUT],
 ) -> [[T; OUT]; K] {
     let mut out = [*b; K];
-    let (out_blocks, out_rest) = out.as_chunks_mut::<ROWS>();
-    let (x_blocks, x_rest) = x.as_chunks::<ROWS>();
-    for (z, rows) in out_blocks.iter_mut().zip(x_blocks) {
-        affine_block::<T, W, IN, OUT>(w, rows, z);
-    }
-    for (z, row) in out_rest.iter_mut().zip(x_rest) {
-        *z = affine(w, b, row);
-    }
+    accumulate_rows::<T, W, K, IN, OUT>(&mut out, 0, x, w);
     out
 }
 
-/// `z_r += W^T x_r` for 4 rows at once, `W` outputs at a time (`z` holds the offsets on
-/// entry).
+/// `z_k[j] += sum_i x_k[i] w_ij` for every row of the batch and the outputs from `start` on:
+/// blocks of 4 rows x `W` outputs, then `axpy` sweeps.
+#[inline(always)]
+pub(super) fn accumulate_rows<
+    T: Scalar,
+    const W: usize,
+    const K: usize,
+    const IN: usize,
+    const OUT: usize,
+>(
+    z: &mut [[T; OUT]; K],
+    start: usize,
+    x: &[[T; IN]; K],
+    w: &[[T; OUT]; IN],
+) {
+    let (z_blocks, z_rest) = z.as_chunks_mut::<ROWS>();
+    let (x_blocks, x_rest) = x.as_chunks::<ROWS>();
+    for (z, rows) in z_blocks.iter_mut().zip(x_blocks) {
+        affine_block::<T, W, IN, OUT>(w, rows, z, start);
+    }
+    for (z, row) in z_rest.iter_mut().zip(x_rest) {
+        accumulate_columns::<T, W, IN, OUT>(z, start, w, row);
+    }
+}
+
+/// `z_r += W^T x_r` for 4 rows at once and the outputs from `start` on, `W` outputs at a time.
 #[inline(always)]
 fn affine_block<T: Scalar, const W: usize, const IN: usize, const OUT: usize>(
     w: &[[T; OUT]; IN],
     x: &[[T; IN]; ROWS],
     z: &mut [[T; OUT]; ROWS],
+    start: usize,
 ) {
-    let blocks = OUT / W;
+    let blocks = (OUT - start) / W;
     for c in 0..blocks {
-        let mut acc: [[T; W]; ROWS] = core::array::from_fn(|r| z[r].as_chunks::<W>().0[c]);
+        let mut acc: [[T; W]; ROWS] = core::array::from_fn(|r| z[r][start..].as_chunks::<W>().0[c]);
         for (i, row) in w.iter().enumerate() {
-            let weights = &row.as_chunks::<W>().0[c];
+            let weights = &row[start..].as_chunks::<W>().0[c];
             for (acc_r, x_r) in acc.iter_mut().zip(x) {
                 let xi = x_r[i];
                 for (a, &wj) in acc_r.iter_mut().zip(weights) {
@@ -151,10 +182,10 @@ fn affine_block<T: Scalar, const W: usize, const IN: usize, const OUT: usize>(
             }
         }
         for (z_r, acc_r) in z.iter_mut().zip(&acc) {
-            z_r.as_chunks_mut::<W>().0[c] = *acc_r;
+            z_r[start..].as_chunks_mut::<W>().0[c] = *acc_r;
         }
     }
-    let done = blocks * W;
+    let done = start + blocks * W;
     for (i, row) in w.iter().enumerate() {
         for (z_r, x_r) in z.iter_mut().zip(x) {
             axpy_slice(&mut z_r[done..], x_r[i], &row[done..]);
@@ -171,6 +202,7 @@ pub fn rows_times_transpose<T: Scalar, const K: usize, const R: usize, const C: 
 ) -> [[T; R]; K] {
     with_avx2!(
         rows_times_transpose_avx2(d, w),
+        rows_times_transpose_portable(d, w),
         rows_times_transpose_portable(d, w)
     )
 }
@@ -217,6 +249,7 @@ pub fn add_transpose_times<T: Scalar, const K: usize, const R: usize, const C: u
 ) {
     with_avx2!(
         add_transpose_times_avx2(g, u, d),
+        super::packed::add_transpose_times_packed(g, u, d),
         add_transpose_times_portable::<T, BLOCK, K, R, C>(g, u, d)
     )
 }
@@ -229,7 +262,7 @@ fn add_transpose_times_avx2<T: Scalar, const K: usize, const R: usize, const C: 
     u: &[[T; R]; K],
     d: &[[T; C]; K],
 ) {
-    add_transpose_times_portable::<T, WIDE, K, R, C>(g, u, d)
+    super::packed::add_transpose_times_packed(g, u, d)
 }
 
 /// [`add_transpose_times`] in portable code, with register blocks of `W` columns.

@@ -12,6 +12,11 @@
 mod elementwise;
 mod linear_algebra;
 mod normalize;
+#[cfg(all(
+    target_arch = "x86_64",
+    any(test, feature = "std", target_feature = "avx2")
+))]
+mod packed;
 mod reduce;
 
 pub use elementwise::*;
@@ -102,7 +107,8 @@ mod tests {
     }
 
     /// The blocked kernels against plain loops that add the terms in the same order, so the
-    /// results must be equal to the bit; shapes straddle the 8-output and 4-row blocks.
+    /// results must be equal to the bit; shapes straddle the 8-, 16- and 64-output blocks, the 4- and
+    /// 6-row blocks and the 256-input panels.
     #[test]
     fn blocked_kernels_equal_plain_loops_bit_for_bit() {
         fn check<const K: usize, const IN: usize, const OUT: usize>() {
@@ -114,6 +120,8 @@ mod tests {
             // The dispatched path (AVX2 where the CPU has it) and the portable one agree.
             assert_eq!(z, affine_rows_portable::<f64, 8, K, IN, OUT>(&x, &w, &b));
             assert_eq!(z, affine_rows_portable::<f64, 16, K, IN, OUT>(&x, &w, &b));
+            #[cfg(target_arch = "x86_64")]
+            assert_eq!(z, packed::affine_rows_packed(&x, &w, &b));
             for k in 0..K {
                 assert_eq!(z[k], affine(&w, &b, &x[k]), "K {K} IN {IN} OUT {OUT}");
                 for j in 0..OUT {
@@ -135,6 +143,12 @@ mod tests {
             let mut g_wide = start;
             add_transpose_times_portable::<f64, 16, K, IN, OUT>(&mut g_wide, &x, &d);
             assert_eq!(g, g_wide);
+            #[cfg(target_arch = "x86_64")]
+            {
+                let mut g_packed = start;
+                packed::add_transpose_times_packed(&mut g_packed, &x, &d);
+                assert_eq!(g, g_packed);
+            }
             for i in 0..IN {
                 for j in 0..OUT {
                     let plain = (0..K).fold(start[i][j], |acc, k| acc + x[k][i] * d[k][j]);
@@ -148,6 +162,13 @@ mod tests {
         check::<9, 3, 19>();
         check::<8, 11, 16>();
         check::<2, 5, 29>();
+        // The packed kernels' blocks: 6, 4, 2 and 1 rows, panels of 256 inputs, 16 columns.
+        check::<13, 300, 40>();
+        check::<7, 513, 33>();
+        check::<12, 17, 64>();
+        // One sample at a time, in blocks of 64 outputs.
+        check::<1, 9, 100>();
+        check::<3, 20, 64>();
     }
 
     #[test]

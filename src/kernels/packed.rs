@@ -1,0 +1,189 @@
+//! Cache-blocked batched products for x86_64 hosts, the AVX2 builds of
+//! [`affine_rows`](super::affine_rows) and [`add_transpose_times`](super::add_transpose_times).
+//!
+//! A 16-column block of a weight matrix read in place touches one 64-byte line per row, at a
+//! stride of the whole row: with rows of 128 f32 (512 bytes) every such line falls in 8 of
+//! the L1 cache's 64 sets, so the block evicts itself before the next rows of the batch come
+//! back to it, and each pass streams it from L2 again. These kernels first copy the block into
+//! a contiguous buffer (packing, as BLAS libraries do), which then stays in L1 while every row
+//! of the batch passes over it. Blocks of 6 rows x 16 outputs keep 12 of the 16 AVX registers
+//! as accumulators.
+//!
+//! Every output still adds its terms in the same order as the portable kernels do, so the
+//! results are the same to the bit (checked in `kernels::tests`). The buffers live on the
+//! stack (16 KiB for f32), which is why the Cortex-M builds keep the portable kernels.
+
+use super::linear_algebra::{accumulate_blocks, accumulate_columns, accumulate_rows};
+use crate::Scalar;
+
+/// Outputs per register block: two 8-lane AVX registers per row.
+const WIDE: usize = 16;
+
+/// Inputs per packed panel of `W`: 256 rows of 16 weights (16 KiB of f32) fit in L1 beside the
+/// batch's inputs.
+const PANEL_ROWS: usize = 256;
+
+/// Runs `$body` on the rows of `$z` in blocks of 6, then on the last rows in blocks of 4, 2
+/// and 1, binding each block (an array of rows) to `$block` and the index of its first row to
+/// `$first`.
+macro_rules! in_row_blocks {
+    ($z:expr, |$block:ident, $first:ident| $body:expr) => {{
+        let total = $z.len();
+        let (blocks, rest) = $z.as_chunks_mut::<6>();
+        for ($first, $block) in (0..).step_by(6).zip(blocks) {
+            $body;
+        }
+        let done = total - rest.len();
+        let (blocks, rest) = rest.as_chunks_mut::<4>();
+        for ($first, $block) in (done..).step_by(4).zip(blocks) {
+            $body;
+        }
+        let done = total - rest.len();
+        let (blocks, rest) = rest.as_chunks_mut::<2>();
+        for ($first, $block) in (done..).step_by(2).zip(blocks) {
+            $body;
+        }
+        let done = total - rest.len();
+        let (blocks, _) = rest.as_chunks_mut::<1>();
+        for ($first, $block) in (done..).zip(blocks) {
+            $body;
+        }
+    }};
+}
+
+/// `Z_k = W^T x_k + b` for every row of the batch (see [`affine_rows`](super::affine_rows)):
+/// each 16-column block of `W` is packed 256 rows at a time, and every row of the batch passes
+/// over the packed panel before the next one is packed. Pausing an output's sum between panels
+/// and resuming it keeps its order, `b_j + x_0 w_0j + x_1 w_1j + ...`.
+#[inline(always)]
+pub(crate) fn affine_rows_packed<T: Scalar, const K: usize, const IN: usize, const OUT: usize>(
+    x: &[[T; IN]; K],
+    w: &[[T; OUT]; IN],
+    b: &[T; OUT],
+) -> [[T; OUT]; K] {
+    if K < 4 {
+        // Packing a panel costs about as much as one row's pass over it.
+        return core::array::from_fn(|k| affine_wide(w, b, &x[k]));
+    }
+    let mut out = [*b; K];
+    let mut buffer = [[T::zero(); WIDE]; PANEL_ROWS];
+    let blocks = OUT / WIDE;
+    for c in 0..blocks {
+        for (p, rows) in w.chunks(PANEL_ROWS).enumerate() {
+            let panel = &mut buffer[..rows.len()];
+            for (packed, row) in panel.iter_mut().zip(rows) {
+                *packed = row.as_chunks::<WIDE>().0[c];
+            }
+            let panel = &*panel;
+            let first_input = p * PANEL_ROWS;
+            in_row_blocks!(out, |z, first_row| {
+                // Always a whole block: `x` has as many rows as `out`.
+                if let Some(rows) = x.get(first_row..).and_then(<[_]>::first_chunk) {
+                    panel_product(panel, first_input, rows, z, c);
+                }
+            });
+        }
+    }
+    accumulate_rows::<T, 8, K, IN, OUT>(&mut out, blocks * WIDE, x, w);
+    out
+}
+
+/// [`affine`](super::affine) for one sample with blocks of 64 outputs first: 8 AVX registers
+/// of independent sums, where 16 outputs (2 registers) would wait on the latency of each
+/// addition.
+#[inline(always)]
+fn affine_wide<T: Scalar, const IN: usize, const OUT: usize>(
+    w: &[[T; OUT]; IN],
+    b: &[T; OUT],
+    x: &[T; IN],
+) -> [T; OUT] {
+    let mut z = *b;
+    let done = accumulate_blocks::<T, 64, IN, OUT>(&mut z, 0, w, x);
+    let done = accumulate_blocks::<T, 16, IN, OUT>(&mut z, done, w, x);
+    accumulate_columns::<T, 8, IN, OUT>(&mut z, done, w, x);
+    z
+}
+
+/// `z_r[16c..16c + 16] += sum_i x_r[first + i] panel[i]` for `N` rows at once.
+#[inline(always)]
+fn panel_product<T: Scalar, const N: usize, const IN: usize, const OUT: usize>(
+    panel: &[[T; WIDE]],
+    first: usize,
+    x: &[[T; IN]; N],
+    z: &mut [[T; OUT]; N],
+    c: usize,
+) {
+    let inputs: [&[T]; N] = core::array::from_fn(|r| &x[r][first..first + panel.len()]);
+    let mut acc: [[T; WIDE]; N] = core::array::from_fn(|r| z[r].as_chunks::<WIDE>().0[c]);
+    for (i, weights) in panel.iter().enumerate() {
+        for (acc_r, inputs_r) in acc.iter_mut().zip(&inputs) {
+            let xi = inputs_r[i];
+            for (a, &wj) in acc_r.iter_mut().zip(weights) {
+                *a = *a + xi * wj;
+            }
+        }
+    }
+    for (z_r, acc_r) in z.iter_mut().zip(&acc) {
+        z_r.as_chunks_mut::<WIDE>().0[c] = *acc_r;
+    }
+}
+
+/// `G += U^T D` (see [`add_transpose_times`](super::add_transpose_times)): `D`'s 16-column
+/// blocks are packed once into contiguous `K x 16` panels; then each block of 6 rows of `G`
+/// takes every panel in turn, adding the batch's terms in batch order.
+#[inline(always)]
+pub(crate) fn add_transpose_times_packed<
+    T: Scalar,
+    const K: usize,
+    const R: usize,
+    const C: usize,
+>(
+    g: &mut [[T; C]; R],
+    u: &[[T; R]; K],
+    d: &[[T; C]; K],
+) {
+    let blocks = C / WIDE;
+    // As many values as D: the `blocks` panels of K x 16 fit in it.
+    let mut buffer = [[T::zero(); C]; K];
+    let (panels, _) = buffer.as_flattened_mut().as_chunks_mut::<WIDE>();
+    for (c, panel) in panels.chunks_exact_mut(K).take(blocks).enumerate() {
+        for (packed, d_k) in panel.iter_mut().zip(d) {
+            *packed = d_k.as_chunks::<WIDE>().0[c];
+        }
+    }
+    let panels = &*panels;
+    in_row_blocks!(g, |g_rows, first| {
+        for (c, panel) in panels.chunks_exact(K).take(blocks).enumerate() {
+            outer_panel(g_rows, first, u, panel, c);
+        }
+    });
+    let done = blocks * WIDE;
+    for (u_k, d_k) in u.iter().zip(d) {
+        for (g_row, &uk) in g.iter_mut().zip(u_k) {
+            super::axpy_slice(&mut g_row[done..], uk, &d_k[done..]);
+        }
+    }
+}
+
+/// `g_r[16c..16c + 16] += sum_k u_k[first + r] panel[k]` for `N` rows of `G` at once.
+#[inline(always)]
+fn outer_panel<T: Scalar, const N: usize, const K: usize, const R: usize, const C: usize>(
+    g: &mut [[T; C]; N],
+    first: usize,
+    u: &[[T; R]; K],
+    panel: &[[T; WIDE]],
+    c: usize,
+) {
+    let mut acc: [[T; WIDE]; N] = core::array::from_fn(|r| g[r].as_chunks::<WIDE>().0[c]);
+    for (u_k, d_k) in u.iter().zip(panel) {
+        let scales = &u_k[first..first + N];
+        for (acc_r, &scale) in acc.iter_mut().zip(scales) {
+            for (a, &dj) in acc_r.iter_mut().zip(d_k) {
+                *a = *a + scale * dj;
+            }
+        }
+    }
+    for (g_r, acc_r) in g.iter_mut().zip(&acc) {
+        g_r.as_chunks_mut::<WIDE>().0[c] = *acc_r;
+    }
+}
