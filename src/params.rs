@@ -29,7 +29,7 @@ pub trait Params<T: Scalar> {
     /// `true` when no parameter is NaN or infinite.
     fn params_finite(&self) -> bool {
         let mut finite = true;
-        self.visit(&mut |p: &[T]| finite &= p.iter().all(|v| v.is_finite()));
+        self.visit(&mut |p: &[T]| finite &= crate::kernels::all_finite(p));
         finite
     }
 }

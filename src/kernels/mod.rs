@@ -57,12 +57,21 @@ mod tests {
             let m = a.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
             assert_eq!(max(&a), m);
             assert_eq!(a[argmax(&a)], m);
+            assert!(all_finite(&a));
+            for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+                for at in 0..N {
+                    let mut with_bad = a;
+                    with_bad[at] = bad;
+                    assert!(!all_finite(&with_bad), "{bad} at {at} of {N}");
+                }
+            }
         }
         check::<1>();
         check::<3>();
         check::<4>();
         check::<7>();
         check::<33>();
+        check::<50>();
     }
 
     #[test]

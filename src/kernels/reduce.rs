@@ -59,3 +59,21 @@ pub fn argmax<T: Scalar>(x: &[T]) -> usize {
     }
     best
 }
+
+/// `true` when no value is NaN or infinite.
+///
+/// `0 * v` is zero for every finite `v` and NaN otherwise, so summing it over 16 independent lanes
+/// finds any non-finite value without a branch per value; that keeps the check over a whole
+/// network's weights and gradient (every training step does two) vectorized.
+#[inline(always)]
+pub fn all_finite<T: Scalar>(values: &[T]) -> bool {
+    const WIDTH: usize = 16;
+    let mut acc = [T::zero(); WIDTH];
+    let (chunks, rest) = values.as_chunks::<WIDTH>();
+    for chunk in chunks {
+        for (a, &v) in acc.iter_mut().zip(chunk) {
+            *a = *a + T::zero() * v;
+        }
+    }
+    acc.iter().all(|a| a.is_finite()) && rest.iter().all(|v| v.is_finite())
+}

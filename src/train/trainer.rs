@@ -223,7 +223,7 @@ impl<'o, L, O, const K: usize> Trainer<'o, L, O, K> {
             order.shuffle(rng);
             let mut chunks = order.chunks(K).peekable();
             let mut pending = Tally::default();
-            grad.zero_params();
+            // `grad` is zero here: every epoch ends with an update, which clears it.
             while let Some(chunk) = chunks.next() {
                 let ends_epoch = chunks.peek().is_none_or(|next| self.skips(next));
                 if self.skips(chunk) {
@@ -356,11 +356,10 @@ fn gather<T: Scalar, const IN: usize, const OUT: usize, const K: usize>(
     y: &[[T; OUT]],
     chunk: &[usize],
 ) -> ([[T; IN]; K], [[T; OUT]; K]) {
-    let mut xb = [[T::zero(); IN]; K];
-    let mut yb = [[T::zero(); OUT]; K];
-    for (k, &i) in chunk.iter().cycle().take(K).enumerate() {
-        xb[k] = x[i];
-        yb[k] = y[i];
-    }
-    (xb, yb)
+    // Built in place, without zeroing first: a batch of 64 digits of 784 pixels is 200 KB.
+    let sample = |k: usize| chunk[k % chunk.len()];
+    (
+        core::array::from_fn(|k| x[sample(k)]),
+        core::array::from_fn(|k| y[sample(k)]),
+    )
 }
