@@ -3,7 +3,7 @@
 //! Matrices are row-major arrays `[[T; C]; R]`. A weight matrix is `IN x OUT` as the chapter
 //! writes `W` (m x n).
 
-use super::{axpy, axpy_slice, dot};
+use super::{axpy, axpy_slice};
 use crate::Scalar;
 
 /// Runs `$wide` (the host kernels of [`super::packed`]) where they pay: directly in builds for
@@ -193,8 +193,9 @@ fn affine_block<T: Scalar, const W: usize, const IN: usize, const OUT: usize>(
     }
 }
 
-/// `D W^T`: `W d_k` for every row `d_k` of `D` (`K x C`, `W` is `R x C`), as dot products taken
-/// row of `W` by row of `W`, so each row of `W` is read once for the whole batch.
+/// `D W^T`: `W d_k` for every row `d_k` of `D` (`K x C`, `W` is `R x C`), the chapter's
+/// `dL/dA^(l-1) = W^l dL/dZ^l` for a batch. Every output is summed in column order from zero,
+/// `0 + d_0 w_i0 + d_1 w_i1 + ...`, on every path.
 #[inline(always)]
 pub fn rows_times_transpose<T: Scalar, const K: usize, const R: usize, const C: usize>(
     d: &[[T; C]; K],
@@ -202,7 +203,7 @@ pub fn rows_times_transpose<T: Scalar, const K: usize, const R: usize, const C: 
 ) -> [[T; R]; K] {
     with_avx2!(
         rows_times_transpose_avx2(d, w),
-        rows_times_transpose_portable(d, w),
+        super::packed::rows_times_transpose_packed(d, w),
         rows_times_transpose_portable(d, w)
     )
 }
@@ -214,7 +215,7 @@ fn rows_times_transpose_avx2<T: Scalar, const K: usize, const R: usize, const C:
     d: &[[T; C]; K],
     w: &[[T; C]; R],
 ) -> [[T; R]; K] {
-    rows_times_transpose_portable(d, w)
+    super::packed::rows_times_transpose_packed(d, w)
 }
 
 /// [`rows_times_transpose`] in portable code.
@@ -229,12 +230,38 @@ pub(crate) fn rows_times_transpose_portable<
     w: &[[T; C]; R],
 ) -> [[T; R]; K] {
     let mut out = [[T::zero(); R]; K];
-    for (i, w_row) in w.iter().enumerate() {
-        for (o, d_row) in out.iter_mut().zip(d) {
-            o[i] = dot(w_row, d_row);
-        }
+    for (o, d_row) in out.iter_mut().zip(d) {
+        transpose_times_from(o, 0, w, d_row);
     }
     out
+}
+
+/// `o_i = sum_j w_ij d_j` for the outputs `i` from `start` on, 8 at a time: 8 independent sums,
+/// each over `j` in order.
+#[inline(always)]
+pub(super) fn transpose_times_from<T: Scalar, const R: usize, const C: usize>(
+    o: &mut [T; R],
+    start: usize,
+    w: &[[T; C]; R],
+    d: &[T; C],
+) {
+    let (o_blocks, o_rest) = o[start..].as_chunks_mut::<BLOCK>();
+    let (w_blocks, w_rest) = w[start..].as_chunks::<BLOCK>();
+    for (o_block, w_rows) in o_blocks.iter_mut().zip(w_blocks) {
+        let mut acc = [T::zero(); BLOCK];
+        for (j, &dj) in d.iter().enumerate() {
+            for (a, w_row) in acc.iter_mut().zip(w_rows) {
+                *a = *a + dj * w_row[j];
+            }
+        }
+        *o_block = acc;
+    }
+    for (oi, w_row) in o_rest.iter_mut().zip(w_rest) {
+        *oi = d
+            .iter()
+            .zip(w_row)
+            .fold(T::zero(), |acc, (&dj, &wj)| acc + dj * wj);
+    }
 }
 
 /// `G += U^T D` for `U` of `K x R` and `D` of `K x C`: the chapter's `dL/dW = A (dL/dZ)^T`
@@ -339,13 +366,11 @@ pub fn vec_mat<T: Scalar, const R: usize, const C: usize>(x: &[T; R], w: &[[T; C
 }
 
 /// `W d` for `W` of `R x C` and a column vector `d` of length `C`: the chapter's
-/// `dL/dA^(l-1) = W^l dL/dZ^l`.
+/// `dL/dA^(l-1) = W^l dL/dZ^l`, summed as [`rows_times_transpose`] sums it.
 #[inline(always)]
 pub fn mat_vec<T: Scalar, const R: usize, const C: usize>(w: &[[T; C]; R], d: &[T; C]) -> [T; R] {
     let mut out = [T::zero(); R];
-    for (o, row) in out.iter_mut().zip(w) {
-        *o = dot(row, d);
-    }
+    transpose_times_from(&mut out, 0, w, d);
     out
 }
 

@@ -140,8 +140,14 @@ mod tests {
             }
             let back = rows_times_transpose(&d, &w);
             assert_eq!(back, rows_times_transpose_portable(&d, &w));
+            #[cfg(target_arch = "x86_64")]
+            assert_eq!(back, packed::rows_times_transpose_packed(&d, &w));
             for k in 0..K {
                 assert_eq!(back[k], mat_vec(&w, &d[k]));
+                for i in 0..IN {
+                    let plain = (0..OUT).fold(0.0, |acc, j| acc + d[k][j] * w[i][j]);
+                    assert_eq!(back[k][i], plain, "K {K} IN {IN} OUT {OUT}");
+                }
             }
             let mut g = matrix::<IN, OUT>(5);
             let start = g;
@@ -178,6 +184,9 @@ mod tests {
         // One sample at a time, in blocks of 64 outputs.
         check::<1, 9, 100>();
         check::<3, 20, 64>();
+        // D W^T with W^T's panels: 16-row blocks of W, and more than 256 columns.
+        check::<8, 37, 20>();
+        check::<6, 16, 300>();
     }
 
     #[test]

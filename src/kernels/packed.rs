@@ -66,26 +66,91 @@ pub(crate) fn affine_rows_packed<T: Scalar, const K: usize, const IN: usize, con
         return core::array::from_fn(|k| affine_wide(w, b, &x[k]));
     }
     let mut out = [*b; K];
-    let mut buffer = [[T::zero(); WIDE]; PANEL_ROWS];
+    let blocks = packed_products::<T, K, IN, OUT>(x, &mut out, |c, first, panel| {
+        for (packed, row) in panel.iter_mut().zip(&w[first..]) {
+            *packed = row.as_chunks::<WIDE>().0[c];
+        }
+    });
+    accumulate_rows::<T, 8, K, IN, OUT>(&mut out, blocks * WIDE, x, w);
+    out
+}
+
+/// `D W^T` (see [`rows_times_transpose`](super::rows_times_transpose)): the product of `D` with
+/// `W^T` as [`affine_rows_packed`] computes it, packing 16 rows of `W` as the columns of each
+/// panel. Every output sums its terms from zero in column order, as the portable kernel does.
+#[inline(always)]
+pub(crate) fn rows_times_transpose_packed<
+    T: Scalar,
+    const K: usize,
+    const R: usize,
+    const C: usize,
+>(
+    d: &[[T; C]; K],
+    w: &[[T; C]; R],
+) -> [[T; R]; K] {
+    let mut out = [[T::zero(); R]; K];
+    let blocks = if K < 4 {
+        0
+    } else {
+        packed_products::<T, K, C, R>(d, &mut out, |c, first, panel| {
+            let rows = &w[c * WIDE..][..WIDE];
+            for (j, packed) in (first..).zip(panel.iter_mut()) {
+                *packed = core::array::from_fn(|q| rows[q][j]);
+            }
+        })
+    };
+    for (o, d_row) in out.iter_mut().zip(d) {
+        super::linear_algebra::transpose_times_from(o, blocks * WIDE, w, d_row);
+    }
+    out
+}
+
+/// `out_k[16c..16c + 16] += sum_i x_k[i] m_i[..]` for every whole block `c` of 16 outputs,
+/// where `pack(c, first, panel)` fills `panel` with rows `first..` of the block's 16 columns
+/// of the `IN x OUT` matrix `m`. Returns the number of blocks.
+#[inline(always)]
+fn packed_products<T: Scalar, const K: usize, const IN: usize, const OUT: usize>(
+    x: &[[T; IN]; K],
+    out: &mut [[T; OUT]; K],
+    pack: impl FnMut(usize, usize, &mut [[T; WIDE]]),
+) -> usize {
+    // A buffer no larger than the matrix: a short one costs nothing to set up.
+    if IN <= PANEL_ROWS {
+        packed_products_in::<T, IN, K, IN, OUT>(x, out, pack)
+    } else {
+        packed_products_in::<T, PANEL_ROWS, K, IN, OUT>(x, out, pack)
+    }
+}
+
+/// [`packed_products`] with panels of up to `P` rows.
+#[inline(always)]
+fn packed_products_in<
+    T: Scalar,
+    const P: usize,
+    const K: usize,
+    const IN: usize,
+    const OUT: usize,
+>(
+    x: &[[T; IN]; K],
+    out: &mut [[T; OUT]; K],
+    mut pack: impl FnMut(usize, usize, &mut [[T; WIDE]]),
+) -> usize {
+    let mut buffer = [[T::zero(); WIDE]; P];
     let blocks = OUT / WIDE;
     for c in 0..blocks {
-        for (p, rows) in w.chunks(PANEL_ROWS).enumerate() {
-            let panel = &mut buffer[..rows.len()];
-            for (packed, row) in panel.iter_mut().zip(rows) {
-                *packed = row.as_chunks::<WIDE>().0[c];
-            }
+        for first in (0..IN).step_by(P.max(1)) {
+            let panel = &mut buffer[..P.min(IN - first)];
+            pack(c, first, panel);
             let panel = &*panel;
-            let first_input = p * PANEL_ROWS;
             in_row_blocks!(out, |z, first_row| {
                 // Always a whole block: `x` has as many rows as `out`.
                 if let Some(rows) = x.get(first_row..).and_then(<[_]>::first_chunk) {
-                    panel_product(panel, first_input, rows, z, c);
+                    panel_product(panel, first, rows, z, c);
                 }
             });
         }
     }
-    accumulate_rows::<T, 8, K, IN, OUT>(&mut out, blocks * WIDE, x, w);
-    out
+    blocks
 }
 
 /// [`affine`](super::affine) for one sample with blocks of 64 outputs first: 8 AVX registers

@@ -1,6 +1,7 @@
 //! Runs one workload of `benches/README.md` on constnet for a fixed number of repetitions, for
-//! a profiler: `valgrind --tool=callgrind target/release/profile w2c` counts the instructions
-//! each kernel spends (this machine exposes no hardware counters to `perf`).
+//! a profiler: `valgrind --tool=callgrind --collect-atstart=no --toggle-collect='profile::measured*'
+//! target/release/profile w2c` counts the instructions each kernel spends in the workload alone
+//! (this machine exposes no hardware counters to `perf`).
 //!
 //! Workloads: `w1b` (net C, batch 64, inference), `w2b` (net B, digits, one epoch of Adam),
 //! `w2c` (net C, random data, Adam steps of batch 64).
@@ -30,6 +31,13 @@ fn random_rows<const N: usize>(rng: &mut Pcg64Mcg, rows: usize) -> Vec<[f32; N]>
         .collect()
 }
 
+/// The measured part, kept out of line so that `--toggle-collect=profile::measured` counts it
+/// alone (without data loading and initialization).
+#[inline(never)]
+fn measured(run: impl FnOnce()) {
+    run();
+}
+
 fn main() {
     let workload = std::env::args().nth(1).unwrap_or_default();
     let repetitions: usize = std::env::args()
@@ -42,20 +50,24 @@ fn main() {
             let net = Box::new(NetC::init(&mut rng));
             let rows = random_rows::<784>(&mut rng, 64);
             let batch: Box<[[f32; 784]; 64]> = Box::new(core::array::from_fn(|k| rows[k]));
-            for _ in 0..repetitions {
-                black_box(net.forward_batch(black_box(&*batch)));
-            }
+            measured(|| {
+                for _ in 0..repetitions {
+                    black_box(net.forward_batch(black_box(&*batch)));
+                }
+            });
         }
         "w2b" => {
             let split = datasets::digits().expect("the bundled digits load");
             let mut net = NetB::init(&mut rng);
             let mut adam = Adam::new(1e-3f32);
-            Trainer::new(Nllm, &mut adam)
-                .batch_size::<32>()
-                .epochs(repetitions)
-                .reduction(Reduction::Mean)
-                .fit(&mut net, &split.train_x, &split.train_y, &mut rng)
-                .expect("training runs");
+            measured(|| {
+                Trainer::new(Nllm, &mut adam)
+                    .batch_size::<32>()
+                    .epochs(repetitions)
+                    .reduction(Reduction::Mean)
+                    .fit(&mut net, &split.train_x, &split.train_y, &mut rng)
+                    .expect("training runs");
+            });
         }
         "w2c" => {
             let mut net = Box::new(NetC::init(&mut rng));
@@ -65,14 +77,16 @@ fn main() {
                 .collect();
             let mut adam = Adam::new(1e-3f32);
             let mut order = vec![0; 64];
-            Trainer::new(Nllm, &mut adam)
-                .batch_size::<64>()
-                .epochs(repetitions)
-                .reduction(Reduction::Mean)
-                .fit_with(&mut *net, &x, &y, &mut rng, &mut order, |_, _| {
-                    core::ops::ControlFlow::Continue(())
-                })
-                .expect("training runs");
+            measured(|| {
+                Trainer::new(Nllm, &mut adam)
+                    .batch_size::<64>()
+                    .epochs(repetitions)
+                    .reduction(Reduction::Mean)
+                    .fit_with(&mut *net, &x, &y, &mut rng, &mut order, |_, _| {
+                        core::ops::ControlFlow::Continue(())
+                    })
+                    .expect("training runs");
+            });
         }
         other => {
             eprintln!("unknown workload {other:?}: use w1b, w2b or w2c");
