@@ -6,24 +6,96 @@
 use super::{axpy, axpy_slice};
 use crate::Scalar;
 
-/// Runs `$wide` (the host kernels of [`super::packed`]) where they pay: directly in builds for
-/// AVX2, and through a copy compiled for AVX2 when the program runs on a CPU with AVX2 and was
-/// not built for one; `$portable` everywhere else. Without fused multiply-adds (Rust does not
-/// contract `a + x * w`) every path rounds every operation the same way, so they give the same
-/// bits.
-macro_rules! with_avx2 {
-    ($avx2:expr, $wide:expr, $portable:expr) => {{
+/// Picks the kernel for this machine:
+/// - in builds for AVX2, `$wide`, the host kernels of [`super::packed`] (fused multiply-adds
+///   too when the build has FMA and not the `libm` feature);
+/// - with `std` on x86_64, `$fma` or `$avx2`, the same kernels compiled for those features,
+///   when the CPU running the program has them ([`fused_multiply_add`] tells which);
+/// - `$portable` everywhere else, the Cortex-M included.
+///
+/// Without fused multiply-adds every path rounds every operation the same way (Rust does not
+/// contract `a + x * w`), so they give the same bits.
+macro_rules! on_host {
+    ($fma:expr, $avx2:expr, $wide:expr, $portable:expr) => {{
         #[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
         return $wide;
         #[cfg(all(feature = "std", target_arch = "x86_64", not(target_feature = "avx2")))]
-        if std::is_x86_feature_detected!("avx2") {
-            // SAFETY: the AVX2 build only needs AVX2, which this CPU has, as just checked.
+        match host() {
+            // SAFETY: the FMA build needs AVX2 and FMA, which this CPU has, as `host` checked.
             #[allow(unsafe_code)]
-            return unsafe { $avx2 };
+            Host::Fma => return unsafe { $fma },
+            // SAFETY: the AVX2 build only needs AVX2, which this CPU has, as `host` checked.
+            #[allow(unsafe_code)]
+            Host::Avx2 => return unsafe { $avx2 },
+            Host::Portable => {}
         }
         #[allow(unreachable_code)]
         $portable
     }};
+}
+
+/// Which build of the batched kernels this CPU runs.
+#[cfg(all(feature = "std", target_arch = "x86_64", not(target_feature = "avx2")))]
+#[derive(Clone, Copy)]
+enum Host {
+    /// AVX2 and fused multiply-adds (not with the `libm` feature, which asks for the same bits
+    /// as every other target).
+    Fma,
+    /// AVX2, with every multiply and add rounded on its own.
+    Avx2,
+    /// Neither.
+    Portable,
+}
+
+#[cfg(all(feature = "std", target_arch = "x86_64", not(target_feature = "avx2")))]
+fn host() -> Host {
+    if !std::is_x86_feature_detected!("avx2") {
+        Host::Portable
+    } else if !cfg!(feature = "libm") && std::is_x86_feature_detected!("fma") {
+        Host::Fma
+    } else {
+        Host::Avx2
+    }
+}
+
+/// `true` when this build, on this CPU, computes the layers' products with fused
+/// multiply-adds (`a + x * w` rounded once).
+///
+/// That is the case with `std` on x86_64 CPUs with AVX2 and FMA (run-time detection), or in
+/// builds for such CPUs, unless the `libm` feature is on. Fused results differ from unfused
+/// ones in the last bits; with `libm`, or on any other target, every product is rounded as
+/// the chapter writes it, and host and microcontroller compute the same bits.
+pub fn fused_multiply_add() -> bool {
+    #[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
+    return FUSED_BUILD;
+    #[cfg(all(feature = "std", target_arch = "x86_64", not(target_feature = "avx2")))]
+    return matches!(host(), Host::Fma);
+    #[allow(unreachable_code)]
+    false
+}
+
+/// Whether builds for AVX2 fuse: when they are also built for FMA and not asked for `libm`'s
+/// same-bits guarantee.
+#[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
+const FUSED_BUILD: bool = cfg!(all(target_feature = "fma", not(feature = "libm")));
+
+/// `acc + x * w`, rounded once (a fused multiply-add) when `FUSED`, after each operation
+/// otherwise.
+#[inline(always)]
+pub(super) fn madd<T: Scalar, const FUSED: bool>(acc: T, x: T, w: T) -> T {
+    if FUSED {
+        x.mul_add(w, acc)
+    } else {
+        acc + x * w
+    }
+}
+
+/// `y += a * x` over slices, with [`madd`].
+#[inline(always)]
+fn axpy_tail<T: Scalar, const FUSED: bool>(y: &mut [T], a: T, x: &[T]) {
+    for (yi, &xi) in y.iter_mut().zip(x) {
+        *yi = madd::<T, FUSED>(*yi, a, xi);
+    }
 }
 
 /// Outputs computed together by [`affine`]: 8 accumulators fit in registers on every target
@@ -44,30 +116,42 @@ pub fn affine<T: Scalar, const IN: usize, const OUT: usize>(
 ) -> [T; OUT] {
     let mut z = *b;
     // Blocks of 16 outputs first (a whole 64-byte cache line of f32 weights per row), then of 8.
-    let done = accumulate_blocks::<T, 16, IN, OUT>(&mut z, 0, w, x);
-    accumulate_columns::<T, BLOCK, IN, OUT>(&mut z, done, w, x);
+    let done = accumulate_blocks::<T, false, 16, IN, OUT>(&mut z, 0, w, x);
+    accumulate_columns::<T, false, BLOCK, IN, OUT>(&mut z, done, w, x);
     z
 }
 
 /// `z[j] += sum_i x_i w_ij` for the outputs from `start` on: blocks of `B`, then `axpy` sweeps
 /// over the last outputs.
 #[inline(always)]
-pub(super) fn accumulate_columns<T: Scalar, const B: usize, const IN: usize, const OUT: usize>(
+pub(super) fn accumulate_columns<
+    T: Scalar,
+    const FUSED: bool,
+    const B: usize,
+    const IN: usize,
+    const OUT: usize,
+>(
     z: &mut [T; OUT],
     start: usize,
     w: &[[T; OUT]; IN],
     x: &[T; IN],
 ) {
-    let done = accumulate_blocks::<T, B, IN, OUT>(z, start, w, x);
+    let done = accumulate_blocks::<T, FUSED, B, IN, OUT>(z, start, w, x);
     for (row, &xi) in w.iter().zip(x) {
-        axpy_slice(&mut z[done..], xi, &row[done..]);
+        axpy_tail::<T, FUSED>(&mut z[done..], xi, &row[done..]);
     }
 }
 
 /// `z[j] += sum_i x_i w_ij` for the outputs from `start` on, in whole blocks of `B` held in
 /// registers over all inputs; returns where the blocks end.
 #[inline(always)]
-pub(super) fn accumulate_blocks<T: Scalar, const B: usize, const IN: usize, const OUT: usize>(
+pub(super) fn accumulate_blocks<
+    T: Scalar,
+    const FUSED: bool,
+    const B: usize,
+    const IN: usize,
+    const OUT: usize,
+>(
     z: &mut [T; OUT],
     start: usize,
     w: &[[T; OUT]; IN],
@@ -79,7 +163,7 @@ pub(super) fn accumulate_blocks<T: Scalar, const B: usize, const IN: usize, cons
         for (row, &xi) in w.iter().zip(x) {
             let weights = &row[start..].as_chunks::<B>().0[c];
             for (a, &wj) in acc.iter_mut().zip(weights) {
-                *a = *a + xi * wj;
+                *a = madd::<T, FUSED>(*a, xi, wj);
             }
         }
         *block = acc;
@@ -100,9 +184,10 @@ pub fn affine_rows<T: Scalar, const K: usize, const IN: usize, const OUT: usize>
     w: &[[T; OUT]; IN],
     b: &[T; OUT],
 ) -> [[T; OUT]; K] {
-    with_avx2!(
+    on_host!(
+        affine_rows_fma(x, w, b),
         affine_rows_avx2(x, w, b),
-        super::packed::affine_rows_packed(x, w, b),
+        super::packed::affine_rows_packed::<FUSED_BUILD, _, _, _, _>(x, w, b),
         affine_rows_portable::<T, BLOCK, K, IN, OUT>(x, w, b)
     )
 }
@@ -115,7 +200,18 @@ fn affine_rows_avx2<T: Scalar, const K: usize, const IN: usize, const OUT: usize
     w: &[[T; OUT]; IN],
     b: &[T; OUT],
 ) -> [[T; OUT]; K] {
-    super::packed::affine_rows_packed(x, w, b)
+    super::packed::affine_rows_packed::<false, _, _, _, _>(x, w, b)
+}
+
+/// [`affine_rows`] compiled for AVX2 and FMA, with fused multiply-adds.
+#[cfg(all(feature = "std", target_arch = "x86_64", not(target_feature = "avx2")))]
+#[target_feature(enable = "avx2,fma")]
+fn affine_rows_fma<T: Scalar, const K: usize, const IN: usize, const OUT: usize>(
+    x: &[[T; IN]; K],
+    w: &[[T; OUT]; IN],
+    b: &[T; OUT],
+) -> [[T; OUT]; K] {
+    super::packed::affine_rows_packed::<true, _, _, _, _>(x, w, b)
 }
 
 /// [`affine_rows`] in portable code, with register blocks of `W` outputs.
@@ -132,7 +228,7 @@ pub(crate) fn affine_rows_portable<
     b: &[T; OUT],
 ) -> [[T; OUT]; K] {
     let mut out = [*b; K];
-    accumulate_rows::<T, W, K, IN, OUT>(&mut out, 0, x, w);
+    accumulate_rows::<T, false, W, K, IN, OUT>(&mut out, 0, x, w);
     out
 }
 
@@ -141,6 +237,7 @@ pub(crate) fn affine_rows_portable<
 #[inline(always)]
 pub(super) fn accumulate_rows<
     T: Scalar,
+    const FUSED: bool,
     const W: usize,
     const K: usize,
     const IN: usize,
@@ -154,16 +251,16 @@ pub(super) fn accumulate_rows<
     let (z_blocks, z_rest) = z.as_chunks_mut::<ROWS>();
     let (x_blocks, x_rest) = x.as_chunks::<ROWS>();
     for (z, rows) in z_blocks.iter_mut().zip(x_blocks) {
-        affine_block::<T, W, IN, OUT>(w, rows, z, start);
+        affine_block::<T, FUSED, W, IN, OUT>(w, rows, z, start);
     }
     for (z, row) in z_rest.iter_mut().zip(x_rest) {
-        accumulate_columns::<T, W, IN, OUT>(z, start, w, row);
+        accumulate_columns::<T, FUSED, W, IN, OUT>(z, start, w, row);
     }
 }
 
 /// `z_r += W^T x_r` for 4 rows at once and the outputs from `start` on, `W` outputs at a time.
 #[inline(always)]
-fn affine_block<T: Scalar, const W: usize, const IN: usize, const OUT: usize>(
+fn affine_block<T: Scalar, const FUSED: bool, const W: usize, const IN: usize, const OUT: usize>(
     w: &[[T; OUT]; IN],
     x: &[[T; IN]; ROWS],
     z: &mut [[T; OUT]; ROWS],
@@ -177,7 +274,7 @@ fn affine_block<T: Scalar, const W: usize, const IN: usize, const OUT: usize>(
             for (acc_r, x_r) in acc.iter_mut().zip(x) {
                 let xi = x_r[i];
                 for (a, &wj) in acc_r.iter_mut().zip(weights) {
-                    *a = *a + xi * wj;
+                    *a = madd::<T, FUSED>(*a, xi, wj);
                 }
             }
         }
@@ -188,7 +285,7 @@ fn affine_block<T: Scalar, const W: usize, const IN: usize, const OUT: usize>(
     let done = start + blocks * W;
     for (i, row) in w.iter().enumerate() {
         for (z_r, x_r) in z.iter_mut().zip(x) {
-            axpy_slice(&mut z_r[done..], x_r[i], &row[done..]);
+            axpy_tail::<T, FUSED>(&mut z_r[done..], x_r[i], &row[done..]);
         }
     }
 }
@@ -201,9 +298,10 @@ pub fn rows_times_transpose<T: Scalar, const K: usize, const R: usize, const C: 
     d: &[[T; C]; K],
     w: &[[T; C]; R],
 ) -> [[T; R]; K] {
-    with_avx2!(
+    on_host!(
+        rows_times_transpose_fma(d, w),
         rows_times_transpose_avx2(d, w),
-        super::packed::rows_times_transpose_packed(d, w),
+        super::packed::rows_times_transpose_packed::<FUSED_BUILD, _, _, _, _>(d, w),
         rows_times_transpose_portable(d, w)
     )
 }
@@ -215,7 +313,17 @@ fn rows_times_transpose_avx2<T: Scalar, const K: usize, const R: usize, const C:
     d: &[[T; C]; K],
     w: &[[T; C]; R],
 ) -> [[T; R]; K] {
-    super::packed::rows_times_transpose_packed(d, w)
+    super::packed::rows_times_transpose_packed::<false, _, _, _, _>(d, w)
+}
+
+/// [`rows_times_transpose`] compiled for AVX2 and FMA, with fused multiply-adds.
+#[cfg(all(feature = "std", target_arch = "x86_64", not(target_feature = "avx2")))]
+#[target_feature(enable = "avx2,fma")]
+fn rows_times_transpose_fma<T: Scalar, const K: usize, const R: usize, const C: usize>(
+    d: &[[T; C]; K],
+    w: &[[T; C]; R],
+) -> [[T; R]; K] {
+    super::packed::rows_times_transpose_packed::<true, _, _, _, _>(d, w)
 }
 
 /// [`rows_times_transpose`] in portable code.
@@ -231,7 +339,7 @@ pub(crate) fn rows_times_transpose_portable<
 ) -> [[T; R]; K] {
     let mut out = [[T::zero(); R]; K];
     for (o, d_row) in out.iter_mut().zip(d) {
-        transpose_times_from(o, 0, w, d_row);
+        transpose_times_from::<T, false, R, C>(o, 0, w, d_row);
     }
     out
 }
@@ -239,7 +347,7 @@ pub(crate) fn rows_times_transpose_portable<
 /// `o_i = sum_j w_ij d_j` for the outputs `i` from `start` on, 8 at a time: 8 independent sums,
 /// each over `j` in order.
 #[inline(always)]
-pub(super) fn transpose_times_from<T: Scalar, const R: usize, const C: usize>(
+pub(super) fn transpose_times_from<T: Scalar, const FUSED: bool, const R: usize, const C: usize>(
     o: &mut [T; R],
     start: usize,
     w: &[[T; C]; R],
@@ -251,7 +359,7 @@ pub(super) fn transpose_times_from<T: Scalar, const R: usize, const C: usize>(
         let mut acc = [T::zero(); BLOCK];
         for (j, &dj) in d.iter().enumerate() {
             for (a, w_row) in acc.iter_mut().zip(w_rows) {
-                *a = *a + dj * w_row[j];
+                *a = madd::<T, FUSED>(*a, dj, w_row[j]);
             }
         }
         *o_block = acc;
@@ -260,7 +368,7 @@ pub(super) fn transpose_times_from<T: Scalar, const R: usize, const C: usize>(
         *oi = d
             .iter()
             .zip(w_row)
-            .fold(T::zero(), |acc, (&dj, &wj)| acc + dj * wj);
+            .fold(T::zero(), |acc, (&dj, &wj)| madd::<T, FUSED>(acc, dj, wj));
     }
 }
 
@@ -274,9 +382,10 @@ pub fn add_transpose_times<T: Scalar, const K: usize, const R: usize, const C: u
     u: &[[T; R]; K],
     d: &[[T; C]; K],
 ) {
-    with_avx2!(
+    on_host!(
+        add_transpose_times_fma(g, u, d),
         add_transpose_times_avx2(g, u, d),
-        super::packed::add_transpose_times_packed(g, u, d),
+        super::packed::add_transpose_times_packed::<FUSED_BUILD, _, _, _, _>(g, u, d),
         add_transpose_times_portable::<T, BLOCK, K, R, C>(g, u, d)
     )
 }
@@ -289,7 +398,18 @@ fn add_transpose_times_avx2<T: Scalar, const K: usize, const R: usize, const C: 
     u: &[[T; R]; K],
     d: &[[T; C]; K],
 ) {
-    super::packed::add_transpose_times_packed(g, u, d)
+    super::packed::add_transpose_times_packed::<false, _, _, _, _>(g, u, d)
+}
+
+/// [`add_transpose_times`] compiled for AVX2 and FMA, with fused multiply-adds.
+#[cfg(all(feature = "std", target_arch = "x86_64", not(target_feature = "avx2")))]
+#[target_feature(enable = "avx2,fma")]
+fn add_transpose_times_fma<T: Scalar, const K: usize, const R: usize, const C: usize>(
+    g: &mut [[T; C]; R],
+    u: &[[T; R]; K],
+    d: &[[T; C]; K],
+) {
+    super::packed::add_transpose_times_packed::<true, _, _, _, _>(g, u, d)
 }
 
 /// [`add_transpose_times`] in portable code, with register blocks of `W` columns.
@@ -370,7 +490,7 @@ pub fn vec_mat<T: Scalar, const R: usize, const C: usize>(x: &[T; R], w: &[[T; C
 #[inline(always)]
 pub fn mat_vec<T: Scalar, const R: usize, const C: usize>(w: &[[T; C]; R], d: &[T; C]) -> [T; R] {
     let mut out = [T::zero(); R];
-    transpose_times_from(&mut out, 0, w, d);
+    transpose_times_from::<T, false, R, C>(&mut out, 0, w, d);
     out
 }
 

@@ -115,9 +115,52 @@ mod tests {
         core::array::from_fn(|r| values::<C>(seed * 1000 + r as u64))
     }
 
+    /// `acc + x * w` rounded once (`fused`) or twice.
+    fn plain_madd(fused: bool, acc: f64, x: f64, w: f64) -> f64 {
+        if fused {
+            x.mul_add(w, acc)
+        } else {
+            acc + x * w
+        }
+    }
+
+    /// Plain loops for the three batched products, adding the terms in the kernels' order.
+    struct Plain<const K: usize, const IN: usize, const OUT: usize> {
+        /// `b + W^T x_k`.
+        affine: [[f64; OUT]; K],
+        /// `W d_k`.
+        back: [[f64; IN]; K],
+        /// `G + X^T D`.
+        grad: [[f64; OUT]; IN],
+    }
+
+    impl<const K: usize, const IN: usize, const OUT: usize> Plain<K, IN, OUT> {
+        fn new(
+            fused: bool,
+            (x, w, b): (&[[f64; IN]; K], &[[f64; OUT]; IN], &[f64; OUT]),
+            d: &[[f64; OUT]; K],
+            g: &[[f64; OUT]; IN],
+        ) -> Self {
+            let m = |acc, x, w| plain_madd(fused, acc, x, w);
+            Self {
+                affine: core::array::from_fn(|k| {
+                    core::array::from_fn(|j| (0..IN).fold(b[j], |acc, i| m(acc, x[k][i], w[i][j])))
+                }),
+                back: core::array::from_fn(|k| {
+                    core::array::from_fn(|i| (0..OUT).fold(0.0, |acc, j| m(acc, d[k][j], w[i][j])))
+                }),
+                grad: core::array::from_fn(|i| {
+                    core::array::from_fn(|j| {
+                        (0..K).fold(g[i][j], |acc, k| m(acc, x[k][i], d[k][j]))
+                    })
+                }),
+            }
+        }
+    }
+
     /// The blocked kernels against plain loops that add the terms in the same order, so the
-    /// results must be equal to the bit; shapes straddle the 8-, 16- and 64-output blocks, the 4- and
-    /// 6-row blocks and the 256-input panels.
+    /// results must be equal to the bit, with and without fused multiply-adds; shapes straddle
+    /// the 8-, 16- and 64-output blocks, the 4- and 6-row blocks and the 256-input panels.
     #[test]
     fn blocked_kernels_equal_plain_loops_bit_for_bit() {
         fn check<const K: usize, const IN: usize, const OUT: usize>() {
@@ -125,51 +168,75 @@ mod tests {
             let b = values::<OUT>(2);
             let x = matrix::<K, IN>(3);
             let d = matrix::<K, OUT>(4);
-            let z = affine_rows(&x, &w, &b);
-            // The dispatched path (AVX2 where the CPU has it) and the portable one agree.
-            assert_eq!(z, affine_rows_portable::<f64, 8, K, IN, OUT>(&x, &w, &b));
-            assert_eq!(z, affine_rows_portable::<f64, 16, K, IN, OUT>(&x, &w, &b));
-            #[cfg(target_arch = "x86_64")]
-            assert_eq!(z, packed::affine_rows_packed(&x, &w, &b));
+            let start = matrix::<IN, OUT>(5);
+            let shape = std::format!("K {K} IN {IN} OUT {OUT}");
+            let unfused = Plain::new(false, (&x, &w, &b), &d, &start);
+
+            // The portable kernels (and the single-sample ones), never fused.
+            assert_eq!(
+                affine_rows_portable::<f64, 8, K, IN, OUT>(&x, &w, &b),
+                unfused.affine
+            );
+            assert_eq!(
+                affine_rows_portable::<f64, 16, K, IN, OUT>(&x, &w, &b),
+                unfused.affine
+            );
+            assert_eq!(
+                rows_times_transpose_portable(&d, &w),
+                unfused.back,
+                "{shape}"
+            );
             for k in 0..K {
-                assert_eq!(z[k], affine(&w, &b, &x[k]), "K {K} IN {IN} OUT {OUT}");
-                for j in 0..OUT {
-                    let plain = (0..IN).fold(b[j], |acc, i| acc + x[k][i] * w[i][j]);
-                    assert_eq!(z[k][j], plain);
-                }
+                assert_eq!(affine(&w, &b, &x[k]), unfused.affine[k], "{shape}");
+                assert_eq!(mat_vec(&w, &d[k]), unfused.back[k], "{shape}");
             }
-            let back = rows_times_transpose(&d, &w);
-            assert_eq!(back, rows_times_transpose_portable(&d, &w));
-            #[cfg(target_arch = "x86_64")]
-            assert_eq!(back, packed::rows_times_transpose_packed(&d, &w));
-            for k in 0..K {
-                assert_eq!(back[k], mat_vec(&w, &d[k]));
-                for i in 0..IN {
-                    let plain = (0..OUT).fold(0.0, |acc, j| acc + d[k][j] * w[i][j]);
-                    assert_eq!(back[k][i], plain, "K {K} IN {IN} OUT {OUT}");
-                }
-            }
-            let mut g = matrix::<IN, OUT>(5);
-            let start = g;
-            add_transpose_times(&mut g, &x, &d);
-            let mut g_portable = start;
-            add_transpose_times_portable::<f64, 8, K, IN, OUT>(&mut g_portable, &x, &d);
-            assert_eq!(g, g_portable);
-            let mut g_wide = start;
-            add_transpose_times_portable::<f64, 16, K, IN, OUT>(&mut g_wide, &x, &d);
-            assert_eq!(g, g_wide);
+            let mut g = start;
+            add_transpose_times_portable::<f64, 8, K, IN, OUT>(&mut g, &x, &d);
+            assert_eq!(g, unfused.grad, "{shape}");
+            let mut g = start;
+            add_transpose_times_portable::<f64, 16, K, IN, OUT>(&mut g, &x, &d);
+            assert_eq!(g, unfused.grad, "{shape}");
+
+            // The host kernels, both ways.
             #[cfg(target_arch = "x86_64")]
             {
-                let mut g_packed = start;
-                packed::add_transpose_times_packed(&mut g_packed, &x, &d);
-                assert_eq!(g, g_packed);
-            }
-            for i in 0..IN {
-                for j in 0..OUT {
-                    let plain = (0..K).fold(start[i][j], |acc, k| acc + x[k][i] * d[k][j]);
-                    assert_eq!(g[i][j], plain, "K {K} IN {IN} OUT {OUT}");
+                let fused = Plain::new(true, (&x, &w, &b), &d, &start);
+                for (plain, is_fused) in [(&unfused, false), (&fused, true)] {
+                    let (affine, back, mut g) = if is_fused {
+                        (
+                            packed::affine_rows_packed::<true, _, K, IN, OUT>(&x, &w, &b),
+                            packed::rows_times_transpose_packed::<true, _, K, IN, OUT>(&d, &w),
+                            start,
+                        )
+                    } else {
+                        (
+                            packed::affine_rows_packed::<false, _, K, IN, OUT>(&x, &w, &b),
+                            packed::rows_times_transpose_packed::<false, _, K, IN, OUT>(&d, &w),
+                            start,
+                        )
+                    };
+                    if is_fused {
+                        packed::add_transpose_times_packed::<true, _, K, IN, OUT>(&mut g, &x, &d);
+                    } else {
+                        packed::add_transpose_times_packed::<false, _, K, IN, OUT>(&mut g, &x, &d);
+                    }
+                    assert_eq!(affine, plain.affine, "{shape}, fused {is_fused}");
+                    assert_eq!(back, plain.back, "{shape}, fused {is_fused}");
+                    assert_eq!(g, plain.grad, "{shape}, fused {is_fused}");
                 }
             }
+
+            // The dispatched kernels, as this CPU runs them.
+            let expected = if fused_multiply_add() {
+                Plain::new(true, (&x, &w, &b), &d, &start)
+            } else {
+                unfused
+            };
+            assert_eq!(affine_rows(&x, &w, &b), expected.affine, "{shape}");
+            assert_eq!(rows_times_transpose(&d, &w), expected.back, "{shape}");
+            let mut g = start;
+            add_transpose_times(&mut g, &x, &d);
+            assert_eq!(g, expected.grad, "{shape}");
         }
         check::<1, 5, 7>();
         check::<3, 5, 8>();
@@ -181,12 +248,25 @@ mod tests {
         check::<13, 300, 40>();
         check::<7, 513, 33>();
         check::<12, 17, 64>();
-        // One sample at a time, in blocks of 64 outputs.
+        // One sample at a time, in blocks of 64 and 32 outputs.
         check::<1, 9, 100>();
+        check::<2, 7, 120>();
         check::<3, 20, 64>();
         // D W^T with W^T's panels: 16-row blocks of W, and more than 256 columns.
         check::<8, 37, 20>();
         check::<6, 16, 300>();
+    }
+
+    /// Fused multiply-adds are used exactly where the documentation says.
+    #[test]
+    fn fused_multiply_adds_only_without_libm_on_x86_64_with_fma() {
+        #[cfg(all(feature = "std", target_arch = "x86_64"))]
+        let expected = !cfg!(feature = "libm")
+            && std::is_x86_feature_detected!("avx2")
+            && std::is_x86_feature_detected!("fma");
+        #[cfg(not(all(feature = "std", target_arch = "x86_64")))]
+        let expected = false;
+        assert_eq!(fused_multiply_add(), expected);
     }
 
     #[test]

@@ -9,11 +9,15 @@
 //! of the batch passes over it. Blocks of 6 rows x 16 outputs keep 12 of the 16 AVX registers
 //! as accumulators.
 //!
-//! Every output still adds its terms in the same order as the portable kernels do, so the
-//! results are the same to the bit (checked in `kernels::tests`). The buffers live on the
+//! Every output still adds its terms in the same order as the portable kernels do. With
+//! `FUSED` false the results are the same to the bit; with `FUSED` true (the FMA build) each
+//! term is added with one rounding instead of two, in the same order (both checked in
+//! `kernels::tests`). The buffers live on the
 //! stack (16 KiB for f32), which is why the Cortex-M builds keep the portable kernels.
 
-use super::linear_algebra::{accumulate_blocks, accumulate_columns, accumulate_rows};
+use super::linear_algebra::{
+    accumulate_blocks, accumulate_columns, accumulate_rows, madd, transpose_times_from,
+};
 use crate::Scalar;
 
 /// Outputs per register block: two 8-lane AVX registers per row.
@@ -56,22 +60,28 @@ macro_rules! in_row_blocks {
 /// over the packed panel before the next one is packed. Pausing an output's sum between panels
 /// and resuming it keeps its order, `b_j + x_0 w_0j + x_1 w_1j + ...`.
 #[inline(always)]
-pub(crate) fn affine_rows_packed<T: Scalar, const K: usize, const IN: usize, const OUT: usize>(
+pub(crate) fn affine_rows_packed<
+    const FUSED: bool,
+    T: Scalar,
+    const K: usize,
+    const IN: usize,
+    const OUT: usize,
+>(
     x: &[[T; IN]; K],
     w: &[[T; OUT]; IN],
     b: &[T; OUT],
 ) -> [[T; OUT]; K] {
     if K < 4 {
         // Packing a panel costs about as much as one row's pass over it.
-        return core::array::from_fn(|k| affine_wide(w, b, &x[k]));
+        return core::array::from_fn(|k| affine_wide::<T, FUSED, IN, OUT>(w, b, &x[k]));
     }
     let mut out = [*b; K];
-    let blocks = packed_products::<T, K, IN, OUT>(x, &mut out, |c, first, panel| {
+    let blocks = packed_products::<T, FUSED, K, IN, OUT>(x, &mut out, |c, first, panel| {
         for (packed, row) in panel.iter_mut().zip(&w[first..]) {
             *packed = row.as_chunks::<WIDE>().0[c];
         }
     });
-    accumulate_rows::<T, 8, K, IN, OUT>(&mut out, blocks * WIDE, x, w);
+    accumulate_rows::<T, FUSED, 8, K, IN, OUT>(&mut out, blocks * WIDE, x, w);
     out
 }
 
@@ -80,6 +90,7 @@ pub(crate) fn affine_rows_packed<T: Scalar, const K: usize, const IN: usize, con
 /// panel. Every output sums its terms from zero in column order, as the portable kernel does.
 #[inline(always)]
 pub(crate) fn rows_times_transpose_packed<
+    const FUSED: bool,
     T: Scalar,
     const K: usize,
     const R: usize,
@@ -92,7 +103,7 @@ pub(crate) fn rows_times_transpose_packed<
     let blocks = if K < 4 {
         0
     } else {
-        packed_products::<T, K, C, R>(d, &mut out, |c, first, panel| {
+        packed_products::<T, FUSED, K, C, R>(d, &mut out, |c, first, panel| {
             let rows = &w[c * WIDE..][..WIDE];
             for (j, packed) in (first..).zip(panel.iter_mut()) {
                 *packed = core::array::from_fn(|q| rows[q][j]);
@@ -100,7 +111,7 @@ pub(crate) fn rows_times_transpose_packed<
         })
     };
     for (o, d_row) in out.iter_mut().zip(d) {
-        super::linear_algebra::transpose_times_from(o, blocks * WIDE, w, d_row);
+        transpose_times_from::<T, FUSED, R, C>(o, blocks * WIDE, w, d_row);
     }
     out
 }
@@ -109,16 +120,22 @@ pub(crate) fn rows_times_transpose_packed<
 /// where `pack(c, first, panel)` fills `panel` with rows `first..` of the block's 16 columns
 /// of the `IN x OUT` matrix `m`. Returns the number of blocks.
 #[inline(always)]
-fn packed_products<T: Scalar, const K: usize, const IN: usize, const OUT: usize>(
+fn packed_products<
+    T: Scalar,
+    const FUSED: bool,
+    const K: usize,
+    const IN: usize,
+    const OUT: usize,
+>(
     x: &[[T; IN]; K],
     out: &mut [[T; OUT]; K],
     pack: impl FnMut(usize, usize, &mut [[T; WIDE]]),
 ) -> usize {
     // A buffer no larger than the matrix: a short one costs nothing to set up.
     if IN <= PANEL_ROWS {
-        packed_products_in::<T, IN, K, IN, OUT>(x, out, pack)
+        packed_products_in::<T, FUSED, IN, K, IN, OUT>(x, out, pack)
     } else {
-        packed_products_in::<T, PANEL_ROWS, K, IN, OUT>(x, out, pack)
+        packed_products_in::<T, FUSED, PANEL_ROWS, K, IN, OUT>(x, out, pack)
     }
 }
 
@@ -126,6 +143,7 @@ fn packed_products<T: Scalar, const K: usize, const IN: usize, const OUT: usize>
 #[inline(always)]
 fn packed_products_in<
     T: Scalar,
+    const FUSED: bool,
     const P: usize,
     const K: usize,
     const IN: usize,
@@ -145,7 +163,7 @@ fn packed_products_in<
             in_row_blocks!(out, |z, first_row| {
                 // Always a whole block: `x` has as many rows as `out`.
                 if let Some(rows) = x.get(first_row..).and_then(<[_]>::first_chunk) {
-                    panel_product(panel, first, rows, z, c);
+                    panel_product::<T, FUSED, _, IN, OUT>(panel, first, rows, z, c);
                 }
             });
         }
@@ -153,25 +171,32 @@ fn packed_products_in<
     blocks
 }
 
-/// [`affine`](super::affine) for one sample with blocks of 64 outputs first: 8 AVX registers
-/// of independent sums, where 16 outputs (2 registers) would wait on the latency of each
-/// addition.
+/// [`affine`](super::affine) for one sample with blocks of 64 outputs first, then 32: 8 (or 4)
+/// AVX registers of independent sums, where blocks of 16 outputs (2 registers) would each wait
+/// on the latency of every addition in turn.
 #[inline(always)]
-fn affine_wide<T: Scalar, const IN: usize, const OUT: usize>(
+fn affine_wide<T: Scalar, const FUSED: bool, const IN: usize, const OUT: usize>(
     w: &[[T; OUT]; IN],
     b: &[T; OUT],
     x: &[T; IN],
 ) -> [T; OUT] {
     let mut z = *b;
-    let done = accumulate_blocks::<T, 64, IN, OUT>(&mut z, 0, w, x);
-    let done = accumulate_blocks::<T, 16, IN, OUT>(&mut z, done, w, x);
-    accumulate_columns::<T, 8, IN, OUT>(&mut z, done, w, x);
+    let done = accumulate_blocks::<T, FUSED, 64, IN, OUT>(&mut z, 0, w, x);
+    let done = accumulate_blocks::<T, FUSED, 32, IN, OUT>(&mut z, done, w, x);
+    let done = accumulate_blocks::<T, FUSED, 16, IN, OUT>(&mut z, done, w, x);
+    accumulate_columns::<T, FUSED, 8, IN, OUT>(&mut z, done, w, x);
     z
 }
 
 /// `z_r[16c..16c + 16] += sum_i x_r[first + i] panel[i]` for `N` rows at once.
 #[inline(always)]
-fn panel_product<T: Scalar, const N: usize, const IN: usize, const OUT: usize>(
+fn panel_product<
+    T: Scalar,
+    const FUSED: bool,
+    const N: usize,
+    const IN: usize,
+    const OUT: usize,
+>(
     panel: &[[T; WIDE]],
     first: usize,
     x: &[[T; IN]; N],
@@ -184,7 +209,7 @@ fn panel_product<T: Scalar, const N: usize, const IN: usize, const OUT: usize>(
         for (acc_r, inputs_r) in acc.iter_mut().zip(&inputs) {
             let xi = inputs_r[i];
             for (a, &wj) in acc_r.iter_mut().zip(weights) {
-                *a = *a + xi * wj;
+                *a = madd::<T, FUSED>(*a, xi, wj);
             }
         }
     }
@@ -198,6 +223,7 @@ fn panel_product<T: Scalar, const N: usize, const IN: usize, const OUT: usize>(
 /// takes every panel in turn, adding the batch's terms in batch order.
 #[inline(always)]
 pub(crate) fn add_transpose_times_packed<
+    const FUSED: bool,
     T: Scalar,
     const K: usize,
     const R: usize,
@@ -219,20 +245,29 @@ pub(crate) fn add_transpose_times_packed<
     let panels = &*panels;
     in_row_blocks!(g, |g_rows, first| {
         for (c, panel) in panels.chunks_exact(K).take(blocks).enumerate() {
-            outer_panel(g_rows, first, u, panel, c);
+            outer_panel::<T, FUSED, _, K, R, C>(g_rows, first, u, panel, c);
         }
     });
     let done = blocks * WIDE;
     for (u_k, d_k) in u.iter().zip(d) {
         for (g_row, &uk) in g.iter_mut().zip(u_k) {
-            super::axpy_slice(&mut g_row[done..], uk, &d_k[done..]);
+            for (g, &dj) in g_row[done..].iter_mut().zip(&d_k[done..]) {
+                *g = madd::<T, FUSED>(*g, uk, dj);
+            }
         }
     }
 }
 
 /// `g_r[16c..16c + 16] += sum_k u_k[first + r] panel[k]` for `N` rows of `G` at once.
 #[inline(always)]
-fn outer_panel<T: Scalar, const N: usize, const K: usize, const R: usize, const C: usize>(
+fn outer_panel<
+    T: Scalar,
+    const FUSED: bool,
+    const N: usize,
+    const K: usize,
+    const R: usize,
+    const C: usize,
+>(
     g: &mut [[T; C]; N],
     first: usize,
     u: &[[T; R]; K],
@@ -244,7 +279,7 @@ fn outer_panel<T: Scalar, const N: usize, const K: usize, const R: usize, const 
         let scales = &u_k[first..first + N];
         for (acc_r, &scale) in acc.iter_mut().zip(scales) {
             for (a, &dj) in acc_r.iter_mut().zip(d_k) {
-                *a = *a + scale * dj;
+                *a = madd::<T, FUSED>(*a, scale, dj);
             }
         }
     }
