@@ -9,9 +9,26 @@
 //!
 //! Layers and the [`tensor`](crate::tensor) module call these; nothing else loops over numbers.
 
+/// Calls `$avx2` (the same portable code, compiled for AVX2) when the program runs on an x86_64
+/// CPU with AVX2 and was not built for one already; `$portable` otherwise. Only plain
+/// multiplies, adds, divisions and square roots go through it, each rounded as in the portable
+/// code, so both give the same bits.
+macro_rules! with_avx2 {
+    ($avx2:expr, $portable:expr) => {{
+        #[cfg(all(feature = "std", target_arch = "x86_64", not(target_feature = "avx2")))]
+        if std::is_x86_feature_detected!("avx2") {
+            // SAFETY: the AVX2 build only needs AVX2, which this CPU has, as just checked.
+            #[allow(unsafe_code)]
+            return unsafe { $avx2 };
+        }
+        $portable
+    }};
+}
+
 mod elementwise;
 mod linear_algebra;
 mod normalize;
+mod optimizer_step;
 #[cfg(all(
     target_arch = "x86_64",
     any(test, feature = "std", target_feature = "avx2")
@@ -22,6 +39,7 @@ mod reduce;
 pub use elementwise::*;
 pub use linear_algebra::*;
 pub use normalize::*;
+pub use optimizer_step::*;
 pub use reduce::*;
 
 #[cfg(test)]

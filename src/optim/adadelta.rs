@@ -3,7 +3,7 @@
 use super::{Optimizer, StepSize, running_average_step};
 use crate::network::Layers;
 use crate::stored::Stored;
-use crate::{Params, Scalar, math};
+use crate::{Params, Scalar, kernels, math};
 
 /// `G_t = gamma G_(t-1) + (1 - gamma) g_t^2`, `W_t = W_(t-1) - eta / sqrt(G_t + eps) g_t`, per
 /// weight: larger steps where the loss is flat, smaller where it is steep.
@@ -46,10 +46,10 @@ impl<T: Scalar, Net: Params<T> + Layers, S: StepSize<T>> Optimizer<T, Net> for A
         Net::walk(
             [net, grad, &mut **squares],
             &mut |[w, g, sq]: [&mut [T]; 3]| {
-                for ((wi, &gi), si) in w.iter_mut().zip(g.iter()).zip(sq.iter_mut()) {
-                    *si = running_average_step(*si, gi * gi, gamma);
-                    *wi = *wi - eta / math::sqrt(*si + eps) * gi;
-                }
+                kernels::step_with_state(w, g, sq, |wi, gi, si| {
+                    let si = running_average_step(si, gi * gi, gamma);
+                    (wi - eta / math::sqrt(si + eps) * gi, si)
+                })
             },
         );
     }

@@ -3,7 +3,7 @@
 use super::{Optimizer, StepSize, running_average_step};
 use crate::network::Layers;
 use crate::stored::Stored;
-use crate::{Params, Scalar, math};
+use crate::{Params, Scalar, kernels, math};
 
 /// Moving averages of the gradient and of its square, bias-corrected, per weight:
 ///
@@ -61,16 +61,12 @@ impl<T: Scalar, Net: Params<T> + Layers, S: StepSize<T>> Optimizer<T, Net> for A
         Net::walk(
             [net, grad, &mut **m, &mut **v],
             &mut |[w, g, m, v]: [&mut [T]; 4]| {
-                for (((wi, &gi), mi), vi) in w
-                    .iter_mut()
-                    .zip(g.iter())
-                    .zip(m.iter_mut())
-                    .zip(v.iter_mut())
-                {
-                    *mi = running_average_step(*mi, gi, b1);
-                    *vi = running_average_step(*vi, gi * gi, b2);
-                    *wi = *wi - eta / math::sqrt(*vi * correct2 + eps) * (*mi * correct1);
-                }
+                kernels::step_with_two_states(w, g, m, v, |wi, gi, mi, vi| {
+                    let mi = running_average_step(mi, gi, b1);
+                    let vi = running_average_step(vi, gi * gi, b2);
+                    let wi = wi - eta / math::sqrt(vi * correct2 + eps) * (mi * correct1);
+                    (wi, mi, vi)
+                })
             },
         );
     }

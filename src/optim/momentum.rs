@@ -3,7 +3,7 @@
 use super::{Optimizer, StepSize};
 use crate::network::Layers;
 use crate::stored::Stored;
-use crate::{Params, Scalar};
+use crate::{Params, Scalar, kernels};
 
 /// `V_t = gamma V_(t-1) + eta(t) grad`, `W_t = W_(t-1) - V_t`, with `V_0 = 0`.
 ///
@@ -45,10 +45,10 @@ impl<T: Scalar, Net: Params<T> + Layers, S: StepSize<T>> Optimizer<T, Net> for M
         Net::walk(
             [net, grad, &mut **velocity],
             &mut |[w, g, v]: [&mut [T]; 3]| {
-                for ((wi, &gi), vi) in w.iter_mut().zip(g.iter()).zip(v.iter_mut()) {
-                    *vi = gamma * *vi + eta * gi;
-                    *wi = *wi - *vi;
-                }
+                kernels::step_with_state(w, g, v, |wi, gi, vi| {
+                    let vi = gamma * vi + eta * gi;
+                    (wi - vi, vi)
+                })
             },
         );
     }

@@ -1,0 +1,115 @@
+//! The per-weight loops of the optimizers (chapter section 7): each optimizer gives its update
+//! rule for one weight, and these kernels apply it to a whole parameter tensor, its gradient
+//! and the optimizer's state tensors, position by position.
+//!
+//! Adam's and adadelta's rules take a division and a square root per weight; compiled for
+//! SSE2 (the x86_64 baseline), four weights share each, and for a 784-128-64-10 net Adam's
+//! update took as long as a quarter of the forward and backward passes. With `std` on x86_64
+//! the loops run in an AVX2 build where the CPU has it. The rules use no fused multiply-adds, so
+//! both builds give the same bits.
+
+use crate::Scalar;
+
+/// `(w_i, s_i) = rule(w_i, g_i, s_i)` at every position of a parameter tensor `w`, its gradient
+/// `g` and one state tensor `s` (momentum's velocity, adadelta's running average). Stops at the
+/// end of the shortest slice.
+#[inline]
+pub fn step_with_state<T: Scalar, F: Fn(T, T, T) -> (T, T)>(
+    w: &mut [T],
+    g: &[T],
+    s: &mut [T],
+    rule: F,
+) {
+    with_avx2!(
+        step_with_state_avx2(w, g, s, &rule),
+        step_with_state_portable(w, g, s, &rule)
+    )
+}
+
+#[cfg(all(feature = "std", target_arch = "x86_64", not(target_feature = "avx2")))]
+#[target_feature(enable = "avx2")]
+fn step_with_state_avx2<T: Scalar, F: Fn(T, T, T) -> (T, T)>(
+    w: &mut [T],
+    g: &[T],
+    s: &mut [T],
+    rule: &F,
+) {
+    step_with_state_portable(w, g, s, rule)
+}
+
+#[inline(always)]
+fn step_with_state_portable<T: Scalar, F: Fn(T, T, T) -> (T, T)>(
+    w: &mut [T],
+    g: &[T],
+    s: &mut [T],
+    rule: &F,
+) {
+    for ((wi, &gi), si) in w.iter_mut().zip(g).zip(s.iter_mut()) {
+        (*wi, *si) = rule(*wi, gi, *si);
+    }
+}
+
+/// `(w_i, s_i, r_i) = rule(w_i, g_i, s_i, r_i)` at every position of a parameter tensor `w`,
+/// its gradient `g` and two state tensors `s` and `r` (Adam's moments). Stops at the end of
+/// the shortest slice.
+#[inline]
+pub fn step_with_two_states<T: Scalar, F: Fn(T, T, T, T) -> (T, T, T)>(
+    w: &mut [T],
+    g: &[T],
+    s: &mut [T],
+    r: &mut [T],
+    rule: F,
+) {
+    with_avx2!(
+        step_with_two_states_avx2(w, g, s, r, &rule),
+        step_with_two_states_portable(w, g, s, r, &rule)
+    )
+}
+
+#[cfg(all(feature = "std", target_arch = "x86_64", not(target_feature = "avx2")))]
+#[target_feature(enable = "avx2")]
+fn step_with_two_states_avx2<T: Scalar, F: Fn(T, T, T, T) -> (T, T, T)>(
+    w: &mut [T],
+    g: &[T],
+    s: &mut [T],
+    r: &mut [T],
+    rule: &F,
+) {
+    step_with_two_states_portable(w, g, s, r, rule)
+}
+
+#[inline(always)]
+fn step_with_two_states_portable<T: Scalar, F: Fn(T, T, T, T) -> (T, T, T)>(
+    w: &mut [T],
+    g: &[T],
+    s: &mut [T],
+    r: &mut [T],
+    rule: &F,
+) {
+    for (((wi, &gi), si), ri) in w.iter_mut().zip(g).zip(s.iter_mut()).zip(r.iter_mut()) {
+        (*wi, *si, *ri) = rule(*wi, gi, *si, *ri);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules_apply_at_every_position_up_to_the_shortest_slice() {
+        let mut w = [1.0_f64, 2.0, 3.0, 4.0];
+        let g = [0.5, 0.25, 0.125];
+        let mut s = [10.0, 20.0, 30.0, 40.0];
+        step_with_state(&mut w, &g, &mut s, |w, g, s| (w - g, s + w * g));
+        assert_eq!(w, [0.5, 1.75, 2.875, 4.0]);
+        assert_eq!(s, [10.5, 20.5, 30.375, 40.0]);
+
+        let mut r = [0.0; 4];
+        step_with_two_states(&mut w, &g, &mut s, &mut r, |w, g, s, r| {
+            (w + g, s - 1.0, r + s)
+        });
+        assert_eq!(w, [1.0, 2.0, 3.0, 4.0]);
+        assert_eq!(s, [9.5, 19.5, 29.375, 40.0]);
+        assert_eq!(r, [10.5, 20.5, 30.375, 0.0]);
+    }
+}
