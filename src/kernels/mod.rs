@@ -76,11 +76,22 @@ mod tests {
             assert_eq!(max(&a), m);
             assert_eq!(a[argmax(&a)], m);
             assert!(all_finite(&a));
+            let mut halved = a;
+            assert!(scale_all_finite(&mut halved, 0.5));
+            assert_eq!(halved, a.map(|v| v * 0.5));
+            let mut overflowing = [f64::MAX; N];
+            assert!(!scale_all_finite(&mut overflowing, 4.0));
             for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
                 for at in 0..N {
                     let mut with_bad = a;
                     with_bad[at] = bad;
                     assert!(!all_finite(&with_bad), "{bad} at {at} of {N}");
+                    let expected = with_bad.map(|v| v * 0.25);
+                    assert!(
+                        !scale_all_finite(&mut with_bad, 0.25),
+                        "{bad} at {at} of {N}"
+                    );
+                    assert_eq!(with_bad[..at], expected[..at]);
                 }
             }
         }

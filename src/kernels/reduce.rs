@@ -77,3 +77,23 @@ pub fn all_finite<T: Scalar>(values: &[T]) -> bool {
     }
     acc.iter().all(|a| a.is_finite()) && rest.iter().all(|v| v.is_finite())
 }
+
+/// `y *= a`, returning `true` when every scaled value is finite: the scaling and the check of
+/// [`all_finite`] in one pass over `y` (the trainer's mean of a gradient, which must be finite
+/// before it reaches the optimizer).
+#[inline(always)]
+pub fn scale_all_finite<T: Scalar>(y: &mut [T], a: T) -> bool {
+    const WIDTH: usize = 16;
+    let mut acc = [T::zero(); WIDTH];
+    let (chunks, rest) = y.as_chunks_mut::<WIDTH>();
+    for chunk in chunks {
+        for (s, v) in acc.iter_mut().zip(chunk) {
+            *v = *v * a;
+            *s = *s + T::zero() * *v;
+        }
+    }
+    for v in rest.iter_mut() {
+        *v = *v * a;
+    }
+    acc.iter().all(|s| s.is_finite()) && rest.iter().all(|v| v.is_finite())
+}

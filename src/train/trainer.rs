@@ -239,8 +239,8 @@ impl<'o, L, O, const K: usize> Trainer<'o, L, O, K> {
                 let score = self
                     .loss
                     .backprop(net, &xb, &out, &tape, &yb, chunk.len(), &mut grad);
-                let step = self.optimizer.steps() + 1;
-                if !score.loss.is_finite() || !grad.params_finite() {
+                if !score.loss.is_finite() {
+                    let step = self.optimizer.steps() + 1;
                     return Err(TrainError::Diverged { epoch, step });
                 }
                 pending.add(&Tally {
@@ -314,10 +314,22 @@ impl<'o, L, O, const K: usize> Trainer<'o, L, O, K> {
         Net: Params<T>,
         O: Optimizer<T, Net>,
     {
+        // The gradient is checked here, once per update, scaled to a mean in the same pass:
+        // a sum with a NaN or an infinity in it stays non-finite, so checking each batch of a
+        // full-batch epoch would find nothing more.
+        let mut finite = true;
         if self.reduction == Reduction::Mean {
             let scale = T::one() / T::from_usize(samples);
             Net::walk([grad], &mut |[g]: [&mut [T]; 1]| {
-                crate::kernels::scale_slice(g, scale)
+                finite &= crate::kernels::scale_all_finite(g, scale)
+            });
+        } else {
+            finite = grad.params_finite();
+        }
+        if !finite {
+            return Err(TrainError::Diverged {
+                epoch,
+                step: self.optimizer.steps() + 1,
             });
         }
         Net::walk([last_good, net], &mut |[saved, w]: [&mut [T]; 2]| {
