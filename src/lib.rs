@@ -1,7 +1,7 @@
 #![no_std]
 #![doc = include_str!("../docs/crate.md")]
 #![deny(missing_docs)]
-// `unsafe` is allowed in one place only: the kernels' calls into their AVX2 builds.
+// `unsafe` is allowed in one place only: the kernels' calls into their AVX2 and FMA builds.
 #![deny(unsafe_code)]
 
 #[cfg(feature = "alloc")]

@@ -53,7 +53,7 @@ with torch.inference_mode():
         report(f"W1-{name}", f"PyTorch {torch.__version__.split('+')[0]}", scale * median_seconds(calls, lambda: net(x)), unit)
     net_c = mlp(NETS["C"])
     batch = torch.rand(64, 784)
-    report("W1b-C", "PyTorch", 64 / median_seconds(50, lambda: net_c(batch)) / 1e3, "k samples/s")
+    report("W1b-C", f"PyTorch {torch.__version__.split('+')[0]}", 64 / median_seconds(50, lambda: net_c(batch)) / 1e3, "k samples/s")
 
 try:
     import onnxruntime as ort
@@ -73,7 +73,7 @@ try:
             report(f"W1-{name}", f"onnxruntime {ort.__version__}", scale * median_seconds(calls, lambda: session.run(None, {"x": x})), unit)
             if name == "C":
                 batch = torch.rand(64, 784).numpy()
-                report("W1b-C", "onnxruntime", 64 / median_seconds(50, lambda: session.run(None, {"x": batch})) / 1e3, "k samples/s")
+                report("W1b-C", f"onnxruntime {ort.__version__}", 64 / median_seconds(50, lambda: session.run(None, {"x": batch})) / 1e3, "k samples/s")
 except ImportError:
     pass
 
@@ -95,8 +95,8 @@ for epoch in range(20):
 seconds = time.perf_counter() - start
 with torch.no_grad():
     accuracy = (model(x[test]).argmax(1) == y[test]).float().mean().item()
-report("W2-B", "PyTorch", 20 * len(train) / seconds / 1e3, "k samples/s")
-report("W2-B accuracy", "PyTorch", 100 * accuracy, "%")
+report("W2-B", f"PyTorch {torch.__version__.split('+')[0]}", 20 * len(train) / seconds / 1e3, "k samples/s")
+report("W2-B accuracy", f"PyTorch {torch.__version__.split('+')[0]}", 100 * accuracy, "%")
 
 # W2-C: net C, random data, batch 64, one Adam step.
 model = torch.nn.Sequential(torch.nn.Linear(784, 128), torch.nn.ReLU(), torch.nn.Linear(128, 64),
@@ -111,4 +111,4 @@ def step():
     optimizer.step()
 
 
-report("W2-C", "PyTorch", 1 / median_seconds(20, step) / 1e3, "k steps/s")
+report("W2-C", f"PyTorch {torch.__version__.split('+')[0]}", 1 / median_seconds(20, step) / 1e3, "k steps/s")

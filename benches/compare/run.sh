@@ -17,6 +17,12 @@ import json, sys, platform
 rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
 ours = {r["workload"]: r for r in rows if r["library"] == "constnet"}
 higher_is_better = lambda unit: "/s" in unit or unit == "%"
+def shown(value, unit):
+    """A figure in the largest unit that keeps it at or above 1: 6370 ns as 6.37 us."""
+    steps = {"ns": (1e3, "us"), "us": (1e3, "ms"), "k samples/s": (1e3, "M samples/s"), "k steps/s": (1e3, "M steps/s")}
+    while unit in steps and value >= steps[unit][0]:
+        value, unit = value / steps[unit][0], steps[unit][1]
+    return f"{value:.3g} {unit}"
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
 print(f"machine: {cpu}, one thread")
 print("| workload | constnet | peer | peer's figure | constnet's speed / peer's |")
@@ -33,5 +39,5 @@ for r in rows:
         ratio = f"{mine['value'] / r['value']:.2f}"
     else:
         ratio = f"{r['value'] / mine['value']:.2f}"
-    print(f"| {r['workload']} | {mine['value']:.3g} {mine['unit']} | {r['library']} | {r['value']:.3g} {r['unit']} | {ratio} |")
+    print(f"| {r['workload']} | {shown(mine['value'], mine['unit'])} | {r['library']} | {shown(r['value'], r['unit'])} | {ratio} |")
 PY

@@ -3,7 +3,7 @@
 //! target/release/profile w2c` counts the instructions each kernel spends in the workload alone
 //! (this machine exposes no hardware counters to `perf`).
 //!
-//! Workloads: `w1b` (net C, batch 64, inference), `w2b` (net B, digits, one epoch of Adam),
+//! Workloads: `w1a` (net A, single samples), `w1b` (net C, batch 64, inference), `w2b` (net B, digits, one epoch of Adam),
 //! `w2c` (net C, random data, Adam steps of batch 64).
 
 use std::hint::black_box;
@@ -15,6 +15,14 @@ use rand_pcg::Pcg64Mcg;
 #[path = "../../../../examples/common/datasets.rs"]
 mod datasets;
 
+type NetA = (
+    Linear<4, 16>,
+    ReLU,
+    Linear<16, 16>,
+    ReLU,
+    Linear<16, 3>,
+    Softmax,
+);
 type NetB = (Linear<64, 32>, ReLU, Linear<32, 10>, Softmax);
 type NetC = (
     Linear<784, 128>,
@@ -46,6 +54,15 @@ fn main() {
         .unwrap_or(20);
     let mut rng = Pcg64Mcg::seed_from_u64(1);
     match workload.as_str() {
+        "w1a" => {
+            let net = NetA::init(&mut rng);
+            let x = random_rows::<4>(&mut rng, 1)[0];
+            measured(|| {
+                for _ in 0..repetitions {
+                    black_box(net.forward(black_box(&x)));
+                }
+            });
+        }
         "w1b" => {
             let net = Box::new(NetC::init(&mut rng));
             let rows = random_rows::<784>(&mut rng, 64);
@@ -89,7 +106,7 @@ fn main() {
             });
         }
         other => {
-            eprintln!("unknown workload {other:?}: use w1b, w2b or w2c");
+            eprintln!("unknown workload {other:?}: use w1a, w1b, w2b or w2c");
             std::process::exit(2);
         }
     }
