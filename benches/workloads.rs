@@ -1,5 +1,6 @@
 //! The workloads of `benches/README.md`: single-sample inference latency (W1), batched
-//! inference (W1b) and training throughput (W2), f32, one thread.
+//! inference (W1b) and training throughput (W2), f32, one thread; and the three batched
+//! kernels on net C's first layers, in multiply-adds per second, to compare with the CPU's peak.
 //!
 //! Run: `cargo bench --bench workloads` (criterion; add `-- --quick` for a short run).
 
@@ -119,5 +120,33 @@ fn w2_training(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, w1_latency, w1b_batched, w2_training);
+fn kernels(c: &mut Criterion) {
+    use constnet::tensor;
+    let mut rng = Pcg64Mcg::seed_from_u64(4);
+    let first = Box::new(Linear::<784, 128>::init(&mut rng));
+    let second = Box::new(Linear::<128, 64>::init(&mut rng));
+    let x: Box<[[f32; 784]; 64]> = Box::new(std::array::from_fn(|_| random(&mut rng)));
+    let d: Box<[[f32; 128]; 64]> = Box::new(std::array::from_fn(|_| random(&mut rng)));
+    let d2: Box<[[f32; 64]; 64]> = Box::new(std::array::from_fn(|_| random(&mut rng)));
+    let mut g: Box<[[f32; 128]; 784]> = Box::new([[0.0; 128]; 784]);
+    let mut group = c.benchmark_group(format!(
+        "kernels (fused multiply-add: {})",
+        constnet::kernels::fused_multiply_add()
+    ));
+    // Throughput in multiply-adds: criterion's elements/s.
+    group.throughput(Throughput::Elements(64 * 784 * 128));
+    group.bench_function("Z = X W + b, 64 x 784 x 128", |bench| {
+        bench.iter(|| tensor::affine_rows(black_box(&*x), &first.w, &first.w0))
+    });
+    group.bench_function("G += X^T D, 784 x 64 x 128", |bench| {
+        bench.iter(|| tensor::add_transpose_times(&mut g, black_box(&*x), black_box(&*d)))
+    });
+    group.throughput(Throughput::Elements(64 * 128 * 64));
+    group.bench_function("D W^T, 64 x 64 x 128", |bench| {
+        bench.iter(|| tensor::rows_times_transpose(black_box(&*d2), &second.w))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, w1_latency, w1b_batched, w2_training, kernels);
 criterion_main!(benches);

@@ -164,29 +164,43 @@ fn main() {
     });
     report("W1b-C", "constnet", 64.0 / per_batch / 1e3, "k samples/s");
 
-    // W2-B: net B on digits, batch 32, Adam 1e-3, 20 epochs: samples/s and held-out accuracy.
+    // W2-B: net B on digits, batch 32, Adam 1e-3, 20 epochs: samples/s (the median of 7
+    // trainings from fresh nets, as one training takes only milliseconds) and the held-out
+    // accuracy of the first.
     let split = datasets::digits().unwrap();
-    let mut net = NetB::init(&mut rng);
-    let mut adam = Adam::new(1e-3f32);
-    let start = Instant::now();
-    Trainer::new(Nllm, &mut adam)
-        .batch_size::<32>()
-        .epochs(20)
-        .reduction(Reduction::Mean)
-        .fit(&mut net, &split.train_x, &split.train_y, &mut rng)
-        .unwrap();
-    let seconds = start.elapsed().as_secs_f64();
-    let accuracy = evaluate(&net, &Nllm, &split.test_x, &split.test_y)
-        .unwrap()
-        .accuracy
-        .unwrap();
+    let mut seconds = Vec::new();
+    let mut accuracy = None;
+    for _ in 0..7 {
+        let mut net = NetB::init(&mut rng);
+        let mut adam = Adam::new(1e-3f32);
+        let start = Instant::now();
+        Trainer::new(Nllm, &mut adam)
+            .batch_size::<32>()
+            .epochs(20)
+            .reduction(Reduction::Mean)
+            .fit(&mut net, &split.train_x, &split.train_y, &mut rng)
+            .unwrap();
+        seconds.push(start.elapsed().as_secs_f64());
+        accuracy.get_or_insert_with(|| {
+            evaluate(&net, &Nllm, &split.test_x, &split.test_y)
+                .unwrap()
+                .accuracy
+                .unwrap()
+        });
+    }
+    seconds.sort_by(f64::total_cmp);
     report(
         "W2-B",
         "constnet",
-        20.0 * split.train_x.len() as f64 / seconds / 1e3,
+        20.0 * split.train_x.len() as f64 / seconds[seconds.len() / 2] / 1e3,
         "k samples/s",
     );
-    report("W2-B accuracy", "constnet", 100.0 * accuracy, "%");
+    report(
+        "W2-B accuracy",
+        "constnet",
+        100.0 * accuracy.unwrap_or(0.0),
+        "%",
+    );
 
     // W2-C: net C, random data, batch 64: steps/s (forward, backward, Adam update).
     let x: Vec<[f32; 784]> = (0..64)
