@@ -14,23 +14,9 @@ use rand_pcg::Pcg64Mcg;
 #[path = "../examples/common/datasets.rs"]
 mod datasets;
 
-type NetA = (
-    Linear<4, 16>,
-    ReLU,
-    Linear<16, 16>,
-    ReLU,
-    Linear<16, 3>,
-    Softmax,
-);
-type NetB = (Linear<64, 32>, ReLU, Linear<32, 10>, Softmax);
-type NetC = (
-    Linear<784, 128>,
-    ReLU,
-    Linear<128, 64>,
-    ReLU,
-    Linear<64, 10>,
-    Softmax,
-);
+#[path = "common/nets.rs"]
+mod nets;
+use nets::{NetA, NetB, NetC};
 
 fn random<const N: usize>(rng: &mut Pcg64Mcg) -> [f32; N] {
     std::array::from_fn(|_| rng.random_range(0.0f32..1.0))

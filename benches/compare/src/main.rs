@@ -13,23 +13,9 @@ use rand_pcg::Pcg64Mcg;
 #[path = "../../../examples/common/datasets.rs"]
 mod datasets;
 
-type NetA = (
-    Linear<4, 16>,
-    ReLU,
-    Linear<16, 16>,
-    ReLU,
-    Linear<16, 3>,
-    Softmax,
-);
-type NetB = (Linear<64, 32>, ReLU, Linear<32, 10>, Softmax);
-type NetC = (
-    Linear<784, 128>,
-    ReLU,
-    Linear<128, 64>,
-    ReLU,
-    Linear<64, 10>,
-    Softmax,
-);
+#[path = "../../common/nets.rs"]
+mod nets;
+use nets::{NetA, NetB, NetC};
 
 /// Median seconds per call of `f`, over 15 rounds of `calls` calls after a warm-up round.
 fn median_seconds(calls: usize, mut f: impl FnMut()) -> f64 {
