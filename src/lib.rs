@@ -1,7 +1,8 @@
 #![no_std]
 #![doc = include_str!("../docs/crate.md")]
 #![deny(missing_docs)]
-// `unsafe` is allowed in one place only: the kernels' calls into their AVX2 and FMA builds.
+// `unsafe` is allowed in the kernels only: their calls into their AVX2 and FMA builds, and
+// `kernels::zeroable`, which makes networks on the heap in place.
 #![deny(unsafe_code)]
 
 #[cfg(feature = "alloc")]
@@ -31,6 +32,7 @@ pub use activation::{Identity, ReLU, Sigmoid, Softmax, Step, Tanh};
 pub use batch_norm::{BatchNorm, BatchNormTape};
 pub use dropout::Dropout;
 pub use footprint::Footprint;
+pub use kernels::Zeroable;
 pub use linear::Linear;
 pub use module::Module;
 pub use network::{EndsWith, Layers, Network};

@@ -41,18 +41,23 @@ impl<const IN: usize, const OUT: usize, T: Scalar> Linear<IN, OUT, T> {
     /// the same seed gives the same weights on every target.
     pub fn gaussian<R: Rng + ?Sized>(rng: &mut R) -> Self {
         let mut layer = Self::zeros();
+        layer.draw_gaussian(rng);
+        layer
+    }
+
+    /// Overwrites every weight and offset with [`Linear::gaussian`]'s draws, in place.
+    fn draw_gaussian<R: Rng + ?Sized>(&mut self, rng: &mut R) {
         // A zero-input layer has no weights to draw; `1/sqrt(m)` is finite for every other `m`.
         if let Ok(weights) = Normal::new(0.0, 1.0 / crate::math::sqrt(IN.max(1) as f64)) {
-            for w in layer.w.as_flattened_mut() {
+            for w in self.w.as_flattened_mut() {
                 *w = T::from_f64(weights.sample(rng));
             }
         }
         if let Ok(offsets) = Normal::new(0.0, 1.0) {
-            for w0 in layer.w0.iter_mut() {
+            for w0 in self.w0.iter_mut() {
                 *w0 = T::from_f64(offsets.sample(rng));
             }
         }
-        layer
     }
 }
 
@@ -148,6 +153,10 @@ impl<const IN: usize, const OUT: usize, T: Scalar> Layers for Linear<IN, OUT, T>
 
     fn random<R: Rng + ?Sized>(rng: &mut R) -> Self {
         Self::gaussian(rng)
+    }
+
+    fn randomize<R: Rng + ?Sized>(&mut self, rng: &mut R) {
+        self.draw_gaussian(rng);
     }
 
     fn zeroed() -> Self {

@@ -37,7 +37,11 @@ impl<T, const N: usize> InputWidth for [T; N] {
 }
 
 /// The structure of a module or network: its input type, and how to build one.
-pub trait Layers: Sized {
+///
+/// A network's value with every byte zero must be its [`Layers::zeroed`] value
+/// ([`Zeroable`](crate::Zeroable)), so that gradients and optimizer state can be made on the
+/// heap in place.
+pub trait Layers: Sized + crate::Zeroable {
     /// The input of the first layer with a fixed width (`[T; IN]`), or [`AnyWidth`] for a
     /// sequence of activations only.
     type Input: InputWidth;
@@ -76,6 +80,34 @@ pub trait Layers: Sized {
         Self: Module<Self::Input>,
     {
         Self::random(rng)
+    }
+
+    /// Redraws every weight as [`Layers::random`] draws it (the same values from the same
+    /// generator state), writing them in place.
+    fn randomize<R: Rng + ?Sized>(&mut self, rng: &mut R) {
+        *self = Self::random(rng);
+    }
+
+    /// [`Layers::init`], built on the heap in place: the network never passes through the
+    /// stack, so a large one (784-128-64-10 is 437 KB) is safe to build on any thread, in
+    /// unoptimized builds too. Gives the same weights as `init` from the same generator state.
+    ///
+    /// ```
+    /// use constnet::prelude::*;
+    /// use rand::SeedableRng;
+    ///
+    /// type Net = (Linear<784, 128>, ReLU, Linear<128, 10>, Softmax);
+    /// let boxed = Net::init_boxed(&mut rand_pcg::Pcg64Mcg::seed_from_u64(7));
+    /// assert_eq!(*boxed, Net::init(&mut rand_pcg::Pcg64Mcg::seed_from_u64(7)));
+    /// ```
+    #[cfg(feature = "alloc")]
+    fn init_boxed<R: Rng + ?Sized>(rng: &mut R) -> alloc::boxed::Box<Self>
+    where
+        Self: Module<Self::Input>,
+    {
+        let mut net = crate::kernels::boxed_zeroed::<Self>();
+        net.randomize(rng);
+        net
     }
 }
 
@@ -281,6 +313,9 @@ impl<A: Layers> Layers for (A,) {
     fn random<R: Rng + ?Sized>(rng: &mut R) -> Self {
         (A::random(rng),)
     }
+    fn randomize<R: Rng + ?Sized>(&mut self, rng: &mut R) {
+        self.0.randomize(rng);
+    }
     fn zeroed() -> Self {
         (A::zeroed(),)
     }
@@ -464,6 +499,10 @@ macro_rules! tuple_module {
 
             fn random<R: Rng + ?Sized>(rng: &mut R) -> Self {
                 ($($L::random(rng),)+)
+            }
+
+            fn randomize<R: Rng + ?Sized>(&mut self, rng: &mut R) {
+                $(self.$idx.randomize(rng);)+
             }
 
             fn zeroed() -> Self {

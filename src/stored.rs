@@ -25,9 +25,13 @@ impl<T> Stored<T> {
 
 impl<T: crate::network::Layers> Stored<T> {
     /// A copy of the network type with every parameter zero: a gradient, or optimizer state.
+    /// With `alloc` it is zeroed on the heap in place, never passing through the stack.
     #[inline]
     pub(crate) fn zeroed() -> Self {
-        Self::new(T::zeroed())
+        #[cfg(feature = "alloc")]
+        return Self(crate::kernels::boxed_zeroed::<T>());
+        #[cfg(not(feature = "alloc"))]
+        return Self(T::zeroed());
     }
 }
 

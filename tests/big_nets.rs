@@ -1,8 +1,10 @@
 //! A large network trains on an ordinary thread: 784-128-64-10 is 437 KB of weights, and
 //! training with Adam needs five copies of it (the net, its gradient, the trainer's backup and
-//! Adam's two running averages). With `alloc` the library keeps its copies on the heap, so the
-//! whole run fits the 2 MiB stack of a test thread (this project's test profile is optimized,
-//! `opt-level = 2`, as is `--release`).
+//! Adam's two running averages). With `alloc` the library keeps its copies on the heap, made
+//! there in place, and `Layers::init_boxed` builds the net the same way, so the whole run fits
+//! the 2 MiB stack of a test thread. This project's test profile is optimized (`opt-level = 2`,
+//! as is `--release`); CI also runs this file unoptimized (`--profile unoptimized`,
+//! `opt-level = 0` for every crate), where every temporary array gets its own stack slot.
 
 mod common;
 
@@ -41,7 +43,7 @@ fn a_784_128_64_10_net_trains_with_adam_on_a_2_mib_stack() {
                 .iter()
                 .map(|&class| std::array::from_fn(|c| f32::from(u8::from(c == class))))
                 .collect();
-            let mut net = Box::new(Mnist::init(&mut r));
+            let mut net = Mnist::init_boxed(&mut r);
             let before = evaluate(&*net, &Nllm, &x, &y).unwrap();
             let mut adam = Adam::new(1e-3f32);
             let report = Trainer::new(Nllm, &mut adam)

@@ -35,12 +35,14 @@ mod optimizer_step;
 ))]
 mod packed;
 mod reduce;
+mod zeroable;
 
 pub use elementwise::*;
 pub use linear_algebra::*;
 pub use normalize::*;
 pub use optimizer_step::*;
 pub use reduce::*;
+pub use zeroable::*;
 
 #[cfg(test)]
 mod tests {
