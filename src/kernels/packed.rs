@@ -1,5 +1,6 @@
-//! Cache-blocked batched products for x86_64 hosts, the AVX2 builds of
-//! [`affine_rows`](super::affine_rows) and [`add_transpose_times`](super::add_transpose_times).
+//! Cache-blocked batched products for x86_64 hosts: what the AVX2 and FMA builds of
+//! [`affine_rows`](super::affine_rows), [`rows_times_transpose`](super::rows_times_transpose)
+//! and [`add_transpose_times`](super::add_transpose_times) run.
 //!
 //! A 16-column block of a weight matrix read in place touches one 64-byte line per row, at a
 //! stride of the whole row: with rows of 128 f32 (512 bytes) every such line falls in 8 of
@@ -12,8 +13,8 @@
 //! Every output still adds its terms in the same order as the portable kernels do. With
 //! `FUSED` false the results are the same to the bit; with `FUSED` true (the FMA build) each
 //! term is added with one rounding instead of two, in the same order (both checked in
-//! `kernels::tests`). The buffers live on the
-//! stack (16 KiB for f32), which is why the Cortex-M builds keep the portable kernels.
+//! `kernels::tests`). The panels live on the stack (up to 16 KiB for f32, or 16 values per
+//! sample of the batch), which is why the Cortex-M builds keep the portable kernels.
 
 use super::linear_algebra::{
     accumulate_blocks, accumulate_columns, accumulate_rows, madd, transpose_times_from,
@@ -218,9 +219,9 @@ fn panel_product<
     }
 }
 
-/// `G += U^T D` (see [`add_transpose_times`](super::add_transpose_times)): `D`'s 16-column
-/// blocks are packed once into contiguous `K x 16` panels; then each block of 6 rows of `G`
-/// takes every panel in turn, adding the batch's terms in batch order.
+/// `G += U^T D` (see [`add_transpose_times`](super::add_transpose_times)): each 16-column block
+/// of `D` is packed into a contiguous `K x 16` panel, which every block of 6 rows of `G` then
+/// takes in turn, adding the batch's terms in batch order.
 #[inline(always)]
 pub(crate) fn add_transpose_times_packed<
     const FUSED: bool,
@@ -234,20 +235,15 @@ pub(crate) fn add_transpose_times_packed<
     d: &[[T; C]; K],
 ) {
     let blocks = C / WIDE;
-    // As many values as D: the `blocks` panels of K x 16 fit in it.
-    let mut buffer = [[T::zero(); C]; K];
-    let (panels, _) = buffer.as_flattened_mut().as_chunks_mut::<WIDE>();
-    for (c, panel) in panels.chunks_exact_mut(K).take(blocks).enumerate() {
+    let mut panel = [[T::zero(); WIDE]; K];
+    for c in 0..blocks {
         for (packed, d_k) in panel.iter_mut().zip(d) {
             *packed = d_k.as_chunks::<WIDE>().0[c];
         }
+        in_row_blocks!(g, |g_rows, first| {
+            outer_panel::<T, FUSED, _, K, R, C>(g_rows, first, u, &panel, c);
+        });
     }
-    let panels = &*panels;
-    in_row_blocks!(g, |g_rows, first| {
-        for (c, panel) in panels.chunks_exact(K).take(blocks).enumerate() {
-            outer_panel::<T, FUSED, _, K, R, C>(g_rows, first, u, panel, c);
-        }
-    });
     let done = blocks * WIDE;
     for (u_k, d_k) in u.iter().zip(d) {
         for (g_row, &uk) in g.iter_mut().zip(u_k) {
