@@ -20,42 +20,18 @@ macro_rules! on_host {
         #[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
         return $wide;
         #[cfg(all(feature = "std", target_arch = "x86_64", not(target_feature = "avx2")))]
-        match host() {
+        match $crate::kernels::host() {
             // SAFETY: the FMA build needs AVX2 and FMA, which this CPU has, as `host` checked.
             #[allow(unsafe_code)]
-            Host::Fma => return unsafe { $fma },
+            $crate::kernels::Host::Fma => return unsafe { $fma },
             // SAFETY: the AVX2 build only needs AVX2, which this CPU has, as `host` checked.
             #[allow(unsafe_code)]
-            Host::Avx2 => return unsafe { $avx2 },
-            Host::Portable => {}
+            $crate::kernels::Host::Avx2 => return unsafe { $avx2 },
+            $crate::kernels::Host::Portable => {}
         }
         #[allow(unreachable_code)]
         $portable
     }};
-}
-
-/// Which build of the batched kernels this CPU runs.
-#[cfg(all(feature = "std", target_arch = "x86_64", not(target_feature = "avx2")))]
-#[derive(Clone, Copy)]
-enum Host {
-    /// AVX2 and fused multiply-adds (not with the `libm` feature, which asks for the same bits
-    /// as every other target).
-    Fma,
-    /// AVX2, with every multiply and add rounded on its own.
-    Avx2,
-    /// Neither.
-    Portable,
-}
-
-#[cfg(all(feature = "std", target_arch = "x86_64", not(target_feature = "avx2")))]
-fn host() -> Host {
-    if !std::is_x86_feature_detected!("avx2") {
-        Host::Portable
-    } else if !cfg!(feature = "libm") && std::is_x86_feature_detected!("fma") {
-        Host::Fma
-    } else {
-        Host::Avx2
-    }
 }
 
 /// `true` when this build, on this CPU, computes the layers' products with fused
@@ -69,7 +45,7 @@ pub fn fused_multiply_add() -> bool {
     #[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
     return FUSED_BUILD;
     #[cfg(all(feature = "std", target_arch = "x86_64", not(target_feature = "avx2")))]
-    return matches!(host(), Host::Fma);
+    return matches!(super::host(), super::Host::Fma);
     #[allow(unreachable_code)]
     false
 }

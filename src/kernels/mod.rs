@@ -16,13 +16,38 @@
 macro_rules! with_avx2 {
     ($avx2:expr, $portable:expr) => {{
         #[cfg(all(feature = "std", target_arch = "x86_64", not(target_feature = "avx2")))]
-        if std::is_x86_feature_detected!("avx2") {
-            // SAFETY: the AVX2 build only needs AVX2, which this CPU has, as just checked.
+        if !matches!($crate::kernels::host(), $crate::kernels::Host::Portable) {
+            // SAFETY: the AVX2 build only needs AVX2, which this CPU has, as `host` checked.
             #[allow(unsafe_code)]
             return unsafe { $avx2 };
         }
         $portable
     }};
+}
+
+/// Which build of the kernels this CPU runs: one check for every kernel that dispatches.
+#[cfg(all(feature = "std", target_arch = "x86_64", not(target_feature = "avx2")))]
+#[derive(Clone, Copy)]
+enum Host {
+    /// AVX2 and fused multiply-adds (not with the `libm` feature, which asks for the same bits
+    /// as every other target).
+    Fma,
+    /// AVX2, with every multiply and add rounded on its own.
+    Avx2,
+    /// Neither.
+    Portable,
+}
+
+/// What this CPU supports, and whether fused multiply-adds are allowed.
+#[cfg(all(feature = "std", target_arch = "x86_64", not(target_feature = "avx2")))]
+fn host() -> Host {
+    if !std::is_x86_feature_detected!("avx2") {
+        Host::Portable
+    } else if !cfg!(feature = "libm") && std::is_x86_feature_detected!("fma") {
+        Host::Fma
+    } else {
+        Host::Avx2
+    }
 }
 
 mod elementwise;
