@@ -1,43 +1,57 @@
 #![no_std]
 #![doc = include_str!("../docs/crate.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
-// `unsafe` is allowed in the kernels only: their calls into their AVX2 and FMA builds, and
-// `kernels::zeroable`, which makes networks on the heap in place.
+// `unsafe` is allowed in the kernels only (their calls into their AVX2 and FMA builds, and
+// zeroed memory), and in the `Zeroable` promise that `zeroable!` writes beside a layer's
+// fields.
 #![deny(unsafe_code)]
+
+// The floors, bottom up; every module imports only from the floors below it (CONTRIBUTING.md).
+// 0: numbers and every loop over them.
+mod scalar;
+#[doc(hidden)]
+pub mod kernels;
+pub mod tensor;
+// 1: the module API, the one walk over tensors, tuples as networks.
+mod module;
+// 2: the layers, one file each.
+mod layers;
+// 3: what training is made of, and data.
+pub mod data;
+pub mod loss;
+pub mod optim;
+// 4: training, and the file formats.
+pub mod persist;
+pub mod train;
 
 #[cfg(feature = "alloc")]
 extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
-pub mod activation;
-mod batch_norm;
-pub mod data;
-mod dropout;
-mod footprint;
-pub mod kernels;
-mod linear;
-pub mod loss;
-mod module;
-pub mod network;
-pub mod optim;
-mod params;
-pub mod persist;
-mod scalar;
-mod stored;
-pub mod tensor;
-pub mod train;
-
-pub use activation::{Identity, ReLU, Sigmoid, Softmax, Step, Tanh};
-pub use batch_norm::{BatchNorm, BatchNormTape};
-pub use dropout::Dropout;
-pub use footprint::Footprint;
 pub use kernels::Zeroable;
-pub use linear::Linear;
-pub use module::Module;
-pub use network::{EndsWith, Layers, Network};
-pub use params::Params;
+pub use layers::activation;
+pub use layers::activation::{Identity, ReLU, Sigmoid, Softmax, Step, Tanh};
+pub use layers::{BatchNorm, BatchNormTape, Dropout, Linear};
+pub use module::{EndsWith, Footprint, Layers, Module, Network, Params};
 pub use scalar::{Scalar, math};
+
+/// Networks as types: what a network takes, how it is built, and the bound trainers take
+/// (chapter section 2.2). Networks themselves are tuples of layers.
+pub mod network {
+    pub use crate::module::{AnyWidth, EndsWith, InputWidth, Layers, Network};
+}
+
+/// The one walk over a network's tensors (chapter section 2: a layer is its weights), which
+/// each layer declares once with [`layer!`](crate::layer): names, roles, starting values and
+/// PyTorch names. [`Params`](crate::Params), initialization and every file format are built on
+/// it, so a layer defined outside this crate saves, loads, exports and imports like the crate's
+/// own.
+pub mod schema {
+    pub use crate::module::randomize_tensors;
+    pub use crate::module::schema::{Init, Item, LayerInfo, Persist, Role, TensorInfo, Torch};
+}
 
 /// The chapter, section by section: each idea's formula, its type here, and code that uses it.
 #[doc = include_str!("../docs/guide.md")]

@@ -1,13 +1,31 @@
-//! Elementwise kernels: maps, zips, `axpy`, fills and scaled updates.
+//! Elementwise kernels: maps, zips, `axpy`, running averages, softmax and dropout masks.
 
 use crate::Scalar;
+
+/// `acc + x * w`, rounded once (a fused multiply-add) when `FUSED`, after each operation
+/// otherwise.
+#[inline(always)]
+pub(super) fn madd<T: Scalar, const FUSED: bool>(acc: T, x: T, w: T) -> T {
+    if FUSED {
+        x.mul_add(w, acc)
+    } else {
+        acc + x * w
+    }
+}
+
+/// `y += a * x` over slices, each term added with [`madd`]; extra elements of the longer slice
+/// are left alone.
+#[inline(always)]
+pub(super) fn axpy_with<T: Scalar, const FUSED: bool>(y: &mut [T], a: T, x: &[T]) {
+    for (yi, &xi) in y.iter_mut().zip(x) {
+        *yi = madd::<T, FUSED>(*yi, a, xi);
+    }
+}
 
 /// `y += a * x`.
 #[inline(always)]
 pub fn axpy<T: Scalar, const N: usize>(y: &mut [T; N], a: T, x: &[T; N]) {
-    for (yi, &xi) in y.iter_mut().zip(x) {
-        *yi = *yi + a * xi;
-    }
+    axpy_with::<T, false>(y, a, x);
 }
 
 /// `y += a * x` over slices of equal length (the parameter visitor's flat view).
@@ -15,9 +33,7 @@ pub fn axpy<T: Scalar, const N: usize>(y: &mut [T; N], a: T, x: &[T; N]) {
 /// Extra elements of the longer slice are left alone.
 #[inline(always)]
 pub fn axpy_slice<T: Scalar>(y: &mut [T], a: T, x: &[T]) {
-    for (yi, &xi) in y.iter_mut().zip(x) {
-        *yi = *yi + a * xi;
-    }
+    axpy_with::<T, false>(y, a, x);
 }
 
 /// `y += x`.
@@ -25,14 +41,6 @@ pub fn axpy_slice<T: Scalar>(y: &mut [T], a: T, x: &[T]) {
 pub fn add_assign<T: Scalar, const N: usize>(y: &mut [T; N], x: &[T; N]) {
     for (yi, &xi) in y.iter_mut().zip(x) {
         *yi = *yi + xi;
-    }
-}
-
-/// `y *= a` over a slice.
-#[inline(always)]
-pub fn scale_slice<T: Scalar>(y: &mut [T], a: T) {
-    for yi in y.iter_mut() {
-        *yi = *yi * a;
     }
 }
 
@@ -108,4 +116,19 @@ pub fn masked_scale<T: Scalar, const N: usize>(x: &[T; N], keep: &[bool; N], sca
         *o = if k { *o * scale } else { T::zero() };
     }
     out
+}
+
+/// One step of a running average (chapter section 7.2.1): `gamma A + (1 - gamma) a`. With a
+/// constant `gamma` this is a moving average that weighs recent values more; with
+/// `gamma_t = (t - 1) / t` it is the plain mean of all values so far.
+#[inline(always)]
+pub fn running_average_step<T: Scalar>(average: T, value: T, gamma: T) -> T {
+    gamma * average + (T::one() - gamma) * value
+}
+
+/// Updates the running averages `average` with `values`, element by element:
+/// `A_t = gamma A_(t-1) + (1 - gamma) a_t`.
+#[inline]
+pub fn running_average<T: Scalar>(average: &mut [T], values: &[T], gamma: T) {
+    update_slice(average, values, |a, x| running_average_step(a, x, gamma));
 }

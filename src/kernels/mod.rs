@@ -1,56 +1,27 @@
-//! Every arithmetic loop of the crate lives here (DESIGN point 5).
+//! Every arithmetic loop of the crate lives here: the floor under everything else.
 //!
-//! The kernels take fixed-size arrays, so each call is monomorphized for its widths and the
-//! compiler sees exact trip counts. They are shaped for auto-vectorization:
+//! The kernels import nothing of the crate but [`Scalar`](crate::Scalar) and its math shim
+//! ([`math`](crate::math)), and nothing outside this folder holds a hot loop. They take
+//! fixed-size arrays, so each call is monomorphized for its widths and the compiler sees exact
+//! trip counts. They are shaped for auto-vectorization:
 //! - with `W` stored `IN x OUT`, an affine map `z = W^T x + W0` is a sweep of `axpy` updates
 //!   over the rows of `W`: every lane works on a different output, so no floating-point
 //!   reassociation is needed to vectorize it;
 //! - reductions (`dot`, `sum`) keep several independent accumulators so they pipeline.
 //!
-//! Layers and the [`tensor`](crate::tensor) module call these; nothing else loops over numbers.
+//! Layers call these through [`tensor`](crate::tensor), the public face of this module, or
+//! directly; the module itself is hidden from the documentation and may change in any release.
+//!
+//! Files: `dispatch` picks a build per CPU; `elementwise`, `reduce` and `normalize` are the
+//! vector loops; `blocks` the portable register blocks of the matrix products, `packed` their
+//! cache-blocked x86_64 form, `linear_algebra` the products themselves; `optimizer_step` the
+//! per-weight update loops; `zeroable` the promise that zero bytes make a valid value.
 
-/// Calls `$avx2` (the same portable code, compiled for AVX2) when the program runs on an x86_64
-/// CPU with AVX2 and was not built for one already; `$portable` otherwise. Only plain
-/// multiplies, adds, divisions and square roots go through it, each rounded as in the portable
-/// code, so both give the same bits.
-macro_rules! with_avx2 {
-    ($avx2:expr, $portable:expr) => {{
-        #[cfg(all(feature = "std", target_arch = "x86_64", not(target_feature = "avx2")))]
-        if !matches!($crate::kernels::host(), $crate::kernels::Host::Portable) {
-            // SAFETY: the AVX2 build only needs AVX2, which this CPU has, as `host` checked.
-            #[allow(unsafe_code)]
-            return unsafe { $avx2 };
-        }
-        $portable
-    }};
-}
-
-/// Which build of the kernels this CPU runs: one check for every kernel that dispatches.
-#[cfg(all(feature = "std", target_arch = "x86_64", not(target_feature = "avx2")))]
-#[derive(Clone, Copy)]
-enum Host {
-    /// AVX2 and fused multiply-adds (not with the `libm` feature, which asks for the same bits
-    /// as every other target).
-    Fma,
-    /// AVX2, with every multiply and add rounded on its own.
-    Avx2,
-    /// Neither.
-    Portable,
-}
-
-/// What this CPU supports, and whether fused multiply-adds are allowed.
-#[cfg(all(feature = "std", target_arch = "x86_64", not(target_feature = "avx2")))]
-fn host() -> Host {
-    if !std::is_x86_feature_detected!("avx2") {
-        Host::Portable
-    } else if !cfg!(feature = "libm") && std::is_x86_feature_detected!("fma") {
-        Host::Fma
-    } else {
-        Host::Avx2
-    }
-}
-
+#[macro_use]
+mod dispatch;
+mod blocks;
 mod elementwise;
+mod flat;
 mod linear_algebra;
 mod normalize;
 mod optimizer_step;
@@ -62,16 +33,30 @@ mod packed;
 mod reduce;
 mod zeroable;
 
-pub use elementwise::*;
-pub use linear_algebra::*;
-pub use normalize::*;
-pub use optimizer_step::*;
-pub use reduce::*;
-pub use zeroable::*;
+pub use elementwise::{
+    add_assign, axpy, axpy_slice, map, masked_scale, running_average, running_average_step,
+    softmax, softmax_backward, update_slice, zip_map, zip3_map,
+};
+pub use flat::Flat;
+pub use linear_algebra::{
+    add_transpose_times, affine, affine_rows, fused_multiply_add, mat_mat, mat_vec, outer_acc,
+    rows_times_transpose, transpose, vec_mat,
+};
+pub use normalize::{
+    batch_norm_backward, column_mean_sigma, column_sums_and_moments, standardize_rows,
+};
+pub use optimizer_step::{step_with_state, step_with_two_states};
+pub use reduce::{all_finite, argmax, dot, max, scale_all_finite, sum};
+#[cfg(feature = "alloc")]
+pub use zeroable::boxed_zeroed;
+pub use zeroable::{Zeroable, zeroed};
 
 #[cfg(test)]
 mod tests {
     //! Each kernel against a plain, obviously correct loop, on odd widths too.
+    use super::linear_algebra::{
+        add_transpose_times_portable, affine_rows_portable, rows_times_transpose_portable,
+    };
     use super::*;
 
     fn values<const N: usize>(seed: u64) -> [f64; N] {

@@ -20,9 +20,9 @@ pub fn step_with_state<T: Scalar, F: Fn(T, T, T) -> (T, T)>(
     s: &mut [T],
     rule: F,
 ) {
-    with_avx2!(
-        step_with_state_avx2(w, g, s, &rule),
-        step_with_state_portable(w, g, s, &rule)
+    dispatch!(
+        avx2: step_with_state_avx2(w, g, s, &rule),
+        portable: step_with_state_portable(w, g, s, &rule)
     )
 }
 
@@ -60,9 +60,9 @@ pub fn step_with_two_states<T: Scalar, F: Fn(T, T, T, T) -> (T, T, T)>(
     r: &mut [T],
     rule: F,
 ) {
-    with_avx2!(
-        step_with_two_states_avx2(w, g, s, r, &rule),
-        step_with_two_states_portable(w, g, s, r, &rule)
+    dispatch!(
+        avx2: step_with_two_states_avx2(w, g, s, r, &rule),
+        portable: step_with_two_states_portable(w, g, s, r, &rule)
     )
 }
 

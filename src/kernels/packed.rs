@@ -16,9 +16,8 @@
 //! `kernels::tests`). The panels live on the stack (up to 16 KiB for f32, or 16 values per
 //! sample of the batch), which is why the Cortex-M builds keep the portable kernels.
 
-use super::linear_algebra::{
-    accumulate_blocks, accumulate_columns, accumulate_rows, madd, transpose_times_from,
-};
+use super::blocks::{accumulate_blocks, accumulate_columns, accumulate_rows, transpose_times_from};
+use super::elementwise::madd;
 use crate::Scalar;
 
 /// Outputs per register block: two 8-lane AVX registers per row.

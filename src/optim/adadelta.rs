@@ -1,8 +1,8 @@
 //! Adadelta as the chapter defines it (section 7.2.3).
 
 use super::{Optimizer, StepSize, running_average_step};
-use crate::network::Layers;
-use crate::stored::Stored;
+use crate::Layers;
+use crate::module::Stored;
 use crate::{Params, Scalar, kernels, math};
 
 /// `G_t = gamma G_(t-1) + (1 - gamma) g_t^2`, `W_t = W_(t-1) - eta / sqrt(G_t + eps) g_t`, per

@@ -1,8 +1,8 @@
 //! Adam (chapter section 7.2.4).
 
 use super::{Optimizer, StepSize, running_average_step};
-use crate::network::Layers;
-use crate::stored::Stored;
+use crate::Layers;
+use crate::module::Stored;
 use crate::{Params, Scalar, kernels, math};
 
 /// Moving averages of the gradient and of its square, bias-corrected, per weight:

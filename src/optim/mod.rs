@@ -8,7 +8,6 @@
 mod adadelta;
 mod adam;
 mod momentum;
-mod running_average;
 mod schedule;
 mod sgd;
 mod weight_decay;
@@ -16,7 +15,7 @@ mod weight_decay;
 pub use adadelta::Adadelta;
 pub use adam::Adam;
 pub use momentum::Momentum;
-pub use running_average::{running_average, running_average_step};
+pub use crate::kernels::{running_average, running_average_step};
 pub use schedule::{Constant, FnSchedule, InverseTime, StepSize};
 pub use sgd::Sgd;
 pub use weight_decay::WeightDecay;

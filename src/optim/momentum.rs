@@ -1,8 +1,8 @@
 //! Momentum (chapter section 7.2.2).
 
 use super::{Optimizer, StepSize};
-use crate::network::Layers;
-use crate::stored::Stored;
+use crate::Layers;
+use crate::module::Stored;
 use crate::{Params, Scalar, kernels};
 
 /// `V_t = gamma V_(t-1) + eta(t) grad`, `W_t = W_(t-1) - V_t`, with `V_0 = 0`.

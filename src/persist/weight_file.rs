@@ -8,9 +8,9 @@
 //! | 4..6 | format version, `1` |
 //! | 6 | scalar type: its size in bytes, `4` for `f32`, `8` for `f64` |
 //! | 7 | reserved, `0` |
-//! | 8..16 | shape signature: FNV-1a (64 bit) of every layer's kind and widths, in order |
+//! | 8..16 | shape signature: FNV-1a (64 bit) of every layer's kind and const arguments, in order |
 //! | 16..24 | number of stored scalars |
-//! | 24..24+4n or 24+8n | the scalars, IEEE-754 little-endian, in [`Persist`] order |
+//! | 24..24+4n or 24+8n | the scalars, IEEE-754 little-endian, in the order of the tensor walk ([`Persist`]) |
 //! | last 4 | CRC-32 of everything before it |
 //!
 //! Tuple nesting is not part of the signature: `(A, (B, C))` and `(A, B, C)` compute the same
@@ -18,10 +18,10 @@
 
 use core::fmt;
 
-use super::Persist;
 use super::crc32::crc32;
+use crate::Layers;
 use crate::Scalar;
-use crate::network::Layers;
+use crate::schema::{Item, Persist};
 
 const MAGIC: [u8; 4] = *b"CNET";
 const VERSION: u16 = 1;
@@ -228,15 +228,18 @@ pub trait WeightFile<T: Scalar>: Persist<T> + Layers {
     /// The size of this network's weight file in bytes.
     const FILE_BYTES: usize = HEADER + Self::STORED * T::BYTES + CHECKSUM;
 
-    /// The network's shape signature: FNV-1a (64 bit) of every layer's kind and widths.
+    /// The network's shape signature: FNV-1a (64 bit) of every layer's kind
+    /// ([`LayerInfo::kind`](crate::schema::LayerInfo::kind)), a zero byte, and its const
+    /// arguments as 64-bit words (at least two, padded with zeros), layer by layer.
     fn shape_signature(&self) -> u64 {
         let mut hash = Fnv1a::new();
-        self.each_layer(&mut |layer| {
-            if let Some((kind, widths)) = layer.signature() {
-                hash.write(kind.as_bytes());
+        self.visit_items(&mut |item| {
+            if let Item::Layer(layer) = item {
+                hash.write(layer.kind().as_bytes());
                 hash.write(&[0]);
-                for width in widths {
-                    hash.write(&(width as u64).to_le_bytes());
+                let padding = 2usize.saturating_sub(layer.args.len());
+                for &arg in layer.args.iter().chain(core::iter::repeat_n(&0, padding)) {
+                    hash.write(&(arg as u64).to_le_bytes());
                 }
             }
         });
@@ -260,12 +263,12 @@ pub trait WeightFile<T: Scalar>: Persist<T> + Layers {
         header[8..16].copy_from_slice(&self.shape_signature().to_le_bytes());
         header[16..24].copy_from_slice(&(Self::STORED as u64).to_le_bytes());
         let mut slots = body.chunks_exact_mut(T::BYTES);
-        self.each_layer(&mut |layer| {
-            layer.for_each_tensor(|tensor: &[T]| {
+        self.visit_items(&mut |item| {
+            if let Item::Tensor(_, tensor) = item {
                 for (&value, slot) in tensor.iter().zip(&mut slots) {
                     value.write_le(slot);
                 }
-            })
+            }
         });
         checksum.copy_from_slice(&crc32(contents).to_le_bytes());
         Ok(needed)
@@ -292,12 +295,12 @@ pub trait WeightFile<T: Scalar>: Persist<T> + Layers {
             return Err(LoadError::NotFinite { index });
         }
         let mut values = body.chunks_exact(T::BYTES);
-        self.each_layer_mut(&mut |layer| {
-            layer.for_each_tensor(|tensor: &mut [T]| {
+        Self::walk_items([self], &mut |item| {
+            if let Item::Tensor(_, [tensor]) = item {
                 for (slot, raw) in tensor.iter_mut().zip(&mut values) {
                     *slot = T::read_le(raw);
                 }
-            })
+            }
         });
         Ok(())
     }

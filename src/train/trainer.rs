@@ -9,7 +9,7 @@ use rand_distr::{Distribution, Normal};
 use super::{EpochStats, Tally, TrainError, check_lengths};
 use crate::loss::Objective;
 use crate::optim::Optimizer;
-use crate::stored::Stored;
+use crate::module::Stored;
 use crate::{Network, Params, Scalar};
 
 /// How a mini-batch's per-sample gradients are combined before the update.

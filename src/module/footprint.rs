@@ -7,7 +7,7 @@
 
 use core::mem::size_of;
 
-use crate::Module;
+use super::api::Module;
 
 /// Bytes a network of type `Net`, taking samples `U`, needs for inference and for training with
 /// mini-batches of `K` samples. Every figure is a `const`:

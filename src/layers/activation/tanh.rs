@@ -18,4 +18,4 @@ impl Elementwise for Tanh {
     }
 }
 
-crate::elementwise_module!(Tanh);
+crate::elementwise_module!(Tanh, "constnet::Tanh");

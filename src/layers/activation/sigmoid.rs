@@ -21,4 +21,5 @@ impl Elementwise for Sigmoid {
     }
 }
 
-crate::elementwise_module!(Sigmoid);
+crate::elementwise_module!(Sigmoid, "constnet::Sigmoid");
+crate::ends_with_itself!(Sigmoid);

@@ -43,4 +43,5 @@ impl<T: Scalar, const N: usize> Module<[T; N]> for Softmax {
     }
 }
 
-crate::parameterless_module!(Softmax);
+crate::parameterless_module!(Softmax, "constnet::Softmax");
+crate::ends_with_itself!(Softmax);

@@ -23,4 +23,4 @@ impl Elementwise for Step {
     }
 }
 
-crate::elementwise_module!(Step);
+crate::elementwise_module!(Step, "constnet::Step");

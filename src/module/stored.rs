@@ -23,7 +23,7 @@ impl<T> Stored<T> {
     }
 }
 
-impl<T: crate::network::Layers> Stored<T> {
+impl<T: super::Layers> Stored<T> {
     /// A copy of the network type with every parameter zero: a gradient, or optimizer state.
     /// With `alloc` it is zeroed on the heap in place, never passing through the stack.
     #[inline]

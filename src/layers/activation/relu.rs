@@ -21,4 +21,4 @@ impl Elementwise for ReLU {
     }
 }
 
-crate::elementwise_module!(ReLU);
+crate::elementwise_module!(ReLU, "constnet::ReLU");

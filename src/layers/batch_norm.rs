@@ -16,10 +16,8 @@
 
 use rand::Rng;
 
-use crate::network::Layers;
-use crate::optim::running_average;
-use crate::persist::{Layer, Persist};
-use crate::{Module, Params, Scalar, kernels};
+use crate::kernels::{self, running_average};
+use crate::{Module, Scalar, layer};
 
 /// Batch normalization of `N` units (chapter section 8.3), with learned scale `G` and shift `B`.
 ///
@@ -29,8 +27,8 @@ use crate::{Module, Params, Scalar, kernels};
 /// - **Inference** ([`Module::forward_batch`], [`Module::forward`]) normalizes with those running
 ///   averages, so a single sample gets a deterministic answer.
 ///
-/// Only `G` and `B` are parameters ([`Params`] visits them); the running averages are state that
-/// optimizers leave alone. A batch whose statistics are not finite does not enter the running
+/// Only `G` and `B` are parameters ([`Params`](crate::Params) visits them); the running averages
+/// are state that optimizers leave alone. A batch whose statistics are not finite does not enter the running
 /// averages, so a diverging step cannot poison the inference statistics.
 ///
 /// A training batch needs at least two samples: with one, every `Zbar` is 0 and nothing could be
@@ -75,6 +73,26 @@ pub struct BatchNorm<const N: usize, T: Scalar = f32> {
     /// The `eps` of `Zbar = (Z - mu) / (sigma + eps)`, which keeps a constant unit finite
     /// (`1e-5`, as PyTorch).
     pub eps: T,
+}
+
+layer! {
+    impl[const N: usize, T: Scalar] BatchNorm<N, T> {
+        path: "constnet::BatchNorm",
+        args: [N],
+        scalar: T,
+        input: [T; N],
+        torch_ignores: ["num_batches_tracked"],
+        tensors: |layer| {
+            // It starts as a plain standardization, with nothing random about it.
+            g: [T; N] => Learned, Init::Constant(1.0), Torch::Same("weight");
+            b: [T; N] => Learned, Init::Constant(0.0), Torch::Same("bias");
+            mean: [T; N] => State, Init::Constant(0.0), Torch::Same("running_mean");
+            sigma: [T; N] => State, Init::Constant(1.0),
+                Torch::StdDevOfVariance { name: "running_var", eps: layer.eps.as_f64() };
+            gamma: T => State, Init::Constant(0.9), Torch::Absent;
+            eps: T => State, Init::Constant(1e-5), Torch::Absent;
+        }
+    }
 }
 
 /// What a training forward pass of [`BatchNorm`] keeps for the backward pass.
@@ -212,68 +230,5 @@ impl<const N: usize, T: Scalar> BatchNorm<N, T> {
             }
         });
         kernels::batch_norm_backward(dl_dv, &tape.zbar, (sums, moments), &scale, &ratio)
-    }
-}
-
-impl<const N: usize, T: Scalar> Params<T> for BatchNorm<N, T> {
-    const COUNT: usize = 2 * N;
-
-    fn visit(&self, f: &mut impl FnMut(&[T])) {
-        f(&self.g);
-        f(&self.b);
-    }
-
-    fn walk<const M: usize>(mut values: [&mut Self; M], f: &mut impl FnMut([&mut [T]; M])) {
-        f(values.each_mut().map(|layer| &mut layer.g[..]));
-        f(values.each_mut().map(|layer| &mut layer.b[..]));
-    }
-}
-
-impl<const N: usize, T: Scalar> Persist<T> for BatchNorm<N, T> {
-    const STORED: usize = 4 * N + 2;
-
-    fn each_layer(&self, f: &mut impl FnMut(Layer<&[T]>)) {
-        f(Layer::BatchNorm {
-            units: N,
-            g: &self.g,
-            b: &self.b,
-            mean: &self.mean,
-            sigma: &self.sigma,
-            gamma: core::slice::from_ref(&self.gamma),
-            eps: core::slice::from_ref(&self.eps),
-        });
-    }
-
-    fn each_layer_mut(&mut self, f: &mut impl FnMut(Layer<&mut [T]>)) {
-        f(Layer::BatchNorm {
-            units: N,
-            g: &mut self.g,
-            b: &mut self.b,
-            mean: &mut self.mean,
-            sigma: &mut self.sigma,
-            gamma: core::slice::from_mut(&mut self.gamma),
-            eps: core::slice::from_mut(&mut self.eps),
-        });
-    }
-}
-
-impl<const N: usize, T: Scalar> Layers for BatchNorm<N, T> {
-    type Input = [T; N];
-
-    /// [`BatchNorm::new`]: batch normalization starts as a plain standardization, with nothing
-    /// random about it.
-    fn random<R: Rng + ?Sized>(_rng: &mut R) -> Self {
-        Self::new()
-    }
-
-    fn zeroed() -> Self {
-        Self {
-            g: [T::zero(); N],
-            b: [T::zero(); N],
-            mean: [T::zero(); N],
-            sigma: [T::zero(); N],
-            gamma: T::zero(),
-            eps: T::zero(),
-        }
     }
 }

@@ -131,8 +131,12 @@ impl<T: Scalar, const N: usize, const PERCENT: u8> Module<[T; N]> for Dropout<PE
     }
 }
 
-crate::parameterless_module!(
-    impl[const PERCENT: u8] Dropout<PERCENT>,
-    crate::persist::Layer::Dropout { percent: PERCENT }
-);
+crate::layer! {
+    impl[const PERCENT: u8] Dropout<PERCENT> {
+        path: "constnet::Dropout",
+        args: [PERCENT],
+        input: crate::network::AnyWidth,
+        tensors: |_layer| {}
+    }
+}
 static_assertions::assert_eq_size!(Dropout<50>, ());

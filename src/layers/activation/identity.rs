@@ -18,4 +18,5 @@ impl Elementwise for Identity {
     }
 }
 
-crate::elementwise_module!(Identity);
+crate::elementwise_module!(Identity, "constnet::Identity");
+crate::ends_with_itself!(Identity);

@@ -34,10 +34,14 @@ pub trait Elementwise {
 }
 
 /// Makes a zero-sized [`Elementwise`] activation a [`Module`](crate::Module) of every width
-/// and scalar type, with no parameters.
+/// and scalar type, with no parameters. Generated Rust source names it by the path given
+/// second (by default its bare name, which must then be in scope where the source is used).
 #[macro_export]
 macro_rules! elementwise_module {
-    ($act:ty) => {
+    ($act:ident) => {
+        $crate::elementwise_module!($act, stringify!($act));
+    };
+    ($act:ident, $path:expr) => {
         impl<T: $crate::Scalar, const N: usize> $crate::Module<[T; N]> for $act {
             type Output = [T; N];
             type Tape<const K: usize> = ();
@@ -74,7 +78,7 @@ macro_rules! elementwise_module {
             }
         }
 
-        $crate::parameterless_module!($act);
+        $crate::parameterless_module!($act, $path);
     };
 }
 
@@ -106,42 +110,19 @@ macro_rules! stateless_training {
     };
 }
 
-/// [`Params`](crate::Params), [`Persist`](crate::persist::Persist) and
-/// [`Layers`](crate::network::Layers) for a module with no weights and no fixed width, which
-/// a weight file records as `$layer` (by default an activation named after the type).
+/// [`Persist`](crate::schema::Persist), [`Layers`](crate::Layers) and
+/// [`Zeroable`](crate::Zeroable) for a module with no weights and no fixed width, which a weight
+/// file records by the type's name.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! parameterless_module {
-    ($act:ty) => {
-        $crate::parameterless_module!(
-            impl[] $act,
-            $crate::persist::Layer::Activation { name: stringify!($act) }
-        );
-    };
-    (impl[$($generics:tt)*] $act:ty, $layer:expr) => {
-        impl<T: $crate::Scalar, $($generics)*> $crate::Params<T> for $act {
-            const COUNT: usize = 0;
-            fn visit(&self, _f: &mut impl FnMut(&[T])) {}
-            fn walk<const M: usize>(_values: [&mut Self; M], _f: &mut impl FnMut([&mut [T]; M])) {}
-        }
-
-        impl<T: $crate::Scalar, $($generics)*> $crate::persist::Persist<T> for $act {
-            const STORED: usize = 0;
-            fn each_layer(&self, f: &mut impl FnMut($crate::persist::Layer<&[T]>)) {
-                f($layer);
-            }
-            fn each_layer_mut(&mut self, f: &mut impl FnMut($crate::persist::Layer<&mut [T]>)) {
-                f($layer);
-            }
-        }
-
-        impl<$($generics)*> $crate::network::Layers for $act {
-            type Input = $crate::network::AnyWidth;
-            fn random<R: $crate::rand::Rng + ?Sized>(_rng: &mut R) -> Self {
-                Self
-            }
-            fn zeroed() -> Self {
-                Self
+    ($act:ident, $path:expr) => {
+        $crate::layer! {
+            impl[] $act {
+                path: $path,
+                args: [],
+                input: $crate::network::AnyWidth,
+                tensors: |_layer| {}
             }
         }
     };

@@ -1,0 +1,176 @@
+//! [`layer!`](crate::layer): a layer's tensors, declared once.
+
+/// Declares a layer's tensors once, and from that list implements
+/// [`Persist`](crate::schema::Persist) (so [`Params`](crate::Params), the weight file, the
+/// Rust-source export and the safetensors import all work), [`Layers`](crate::Layers)
+/// (initialization and zeroed copies) and [`Zeroable`](crate::Zeroable) (checked: every field
+/// must be listed and zeroable).
+///
+/// The layer's [`Module`](crate::Module) impl, its forward and backward passes, is written by
+/// hand beside it. A custom layer is one file: the struct, `layer!`, and `impl Module`.
+///
+/// ```
+/// use constnet::{Module, Scalar, layer};
+///
+/// /// `v = s * u + t`, unit by unit, with a learned scale `s` and shift `t`.
+/// #[derive(Clone, Debug, PartialEq)]
+/// pub struct ScaleShift<const N: usize, T: Scalar = f32> {
+///     pub s: [T; N],
+///     pub t: [T; N],
+/// }
+///
+/// layer! {
+///     impl[const N: usize, T: Scalar] ScaleShift<N, T> {
+///         path: "crate::ScaleShift",  // how generated Rust source names the type
+///         args: [N],                  // its const arguments, in order
+///         scalar: T,                  // it takes the scalar type after them
+///         input: [T; N],
+///         tensors: |_layer| {
+///             // name: type => role, how it starts, where PyTorch keeps it;
+///             s: [T; N] => Learned, Init::Constant(1.0), Torch::Same("weight");
+///             t: [T; N] => Learned, Init::Constant(0.0), Torch::Same("bias");
+///         }
+///     }
+/// }
+/// # fn main() {}
+/// ```
+///
+/// The parts, in this order:
+/// - `impl[generics] Type`: the generics of the impl, then the type;
+/// - `path`: the type's path for generated source (`"constnet::Linear"`); its last segment
+///   is the kind the weight file's shape signature records;
+/// - `args`: the const arguments of the type, in order (`[IN, OUT]`), any integer type;
+/// - `scalar: T` (optional): the scalar type parameter, for layers that hold numbers; without
+///   it the layer has no tensors and works for every scalar type (an activation);
+/// - `input`: what the layer takes, `[T; N]`, or
+///   [`AnyWidth`](crate::network::AnyWidth) for a layer of any width;
+/// - `torch_ignores: ["..."]` (optional): names PyTorch saves for this layer that the import
+///   skips;
+/// - `tensors: |layer| { ... }`: every field of the struct, in storage order, as
+///   `name: type => role, init, torch;` with a [`Role`](crate::schema::Role) variant, an
+///   [`Init`](crate::schema::Init) and a [`Torch`](crate::schema::Torch) value (both names are
+///   in scope there without an import). Those two expressions may read the layer's current value through the name given between the bars
+///   (batch normalization gives its `eps` to the import that way).
+#[macro_export]
+macro_rules! layer {
+    (
+        impl[$($generics:tt)*] $ty:ty {
+            path: $path:expr,
+            args: [$($arg:expr),* $(,)?],
+            scalar: $t:ident,
+            input: $input:ty,
+            $(torch_ignores: [$($ignore:expr),* $(,)?],)?
+            tensors: |$this:ident| { $($field:ident : $fty:ty => $role:ident, $init:expr, $torch:expr;)* } $(,)?
+        }
+    ) => {
+        $crate::layer!(@persist [$($generics)*] $ty, $t, [Some(<$t as $crate::Scalar>::NAME)],
+            $path, [$($arg),*], [$($($ignore),*)?], $this, [$($field : $fty => $role, $init, $torch;)*]);
+        $crate::layer!(@common [$($generics)*] $ty, $input, [$($field)*], {
+            fn randomize<R: $crate::rand::Rng + ?Sized>(&mut self, rng: &mut R) {
+                $crate::schema::randomize_tensors::<$t, Self, R>(self, rng);
+            }
+        });
+    };
+    (
+        impl[$($generics:tt)*] $ty:ty {
+            path: $path:expr,
+            args: [$($arg:expr),* $(,)?],
+            input: $input:ty,
+            $(torch_ignores: [$($ignore:expr),* $(,)?],)?
+            tensors: |$this:ident| {} $(,)?
+        }
+    ) => {
+        $crate::layer!(@persist [__T: $crate::Scalar, $($generics)*] $ty, __T, [None],
+            $path, [$($arg),*], [$($($ignore),*)?], $this, []);
+        $crate::layer!(@common [$($generics)*] $ty, $input, [], {
+            fn randomize<R: $crate::rand::Rng + ?Sized>(&mut self, _rng: &mut R) {}
+        });
+    };
+    (@common [$($generics:tt)*] $ty:ty, $input:ty, [$($field:ident)*], {$($randomize:tt)*}) => {
+        $crate::zeroable!(impl[$($generics)*] $ty { $($field),* });
+
+        impl<$($generics)*> $crate::Layers for $ty {
+            type Input = $input;
+            $($randomize)*
+        }
+    };
+    (
+        @persist [$($generics:tt)*] $ty:ty, $t:ident, [$scalar:expr], $path:expr, [$($arg:expr),*],
+        [$($ignore:expr),*], $this:ident, [$($field:ident : $fty:ty => $role:ident, $init:expr, $torch:expr;)*]
+    ) => {
+        impl<$($generics)*> $crate::schema::Persist<$t> for $ty {
+            const LEARNED: usize = 0 $(+ if matches!($crate::schema::Role::$role, $crate::schema::Role::Learned) {
+                <$fty as $crate::kernels::Flat<$t>>::LEN
+            } else {
+                0
+            })*;
+            const STORED: usize = 0 $(+ <$fty as $crate::kernels::Flat<$t>>::LEN)*;
+
+            #[inline]
+            #[allow(unused_variables, clippy::unnecessary_cast)]
+            fn visit_items(&self, f: &mut impl FnMut($crate::schema::Item<'_, &[$t]>)) {
+                #[allow(unused_imports)]
+                use $crate::schema::{Init, Torch};
+                let args: &[usize] = &[$($arg as usize),*];
+                let torch_ignores: &[&'static str] = &[$($ignore),*];
+                f($crate::schema::Item::Layer(&$crate::schema::LayerInfo {
+                    path: $path,
+                    args,
+                    scalar: $scalar,
+                    torch_ignores,
+                }));
+                let $this = self;
+                $({
+                    let dims = <$fty as $crate::kernels::Flat<$t>>::DIMS;
+                    let info = $crate::schema::TensorInfo {
+                        name: stringify!($field),
+                        role: $crate::schema::Role::$role,
+                        dims: &dims[..<$fty as $crate::kernels::Flat<$t>>::RANK],
+                        init: $init,
+                        torch: $torch,
+                    };
+                    f($crate::schema::Item::Tensor(
+                        &info,
+                        $crate::kernels::Flat::<$t>::flat(&self.$field),
+                    ));
+                })*
+            }
+
+            #[inline]
+            #[allow(unused_variables, unused_mut, clippy::unnecessary_cast)]
+            fn walk_items<const M: usize>(
+                mut values: [&mut Self; M],
+                f: &mut impl FnMut($crate::schema::Item<'_, [&mut [$t]; M]>),
+            ) {
+                #[allow(unused_imports)]
+                use $crate::schema::{Init, Torch};
+                let args: &[usize] = &[$($arg as usize),*];
+                let torch_ignores: &[&'static str] = &[$($ignore),*];
+                f($crate::schema::Item::Layer(&$crate::schema::LayerInfo {
+                    path: $path,
+                    args,
+                    scalar: $scalar,
+                    torch_ignores,
+                }));
+                $({
+                    let dims = <$fty as $crate::kernels::Flat<$t>>::DIMS;
+                    let info = {
+                        let Some(first) = values.first() else { return };
+                        let $this: &Self = first;
+                        $crate::schema::TensorInfo {
+                            name: stringify!($field),
+                            role: $crate::schema::Role::$role,
+                            dims: &dims[..<$fty as $crate::kernels::Flat<$t>>::RANK],
+                            init: $init,
+                            torch: $torch,
+                        }
+                    };
+                    f($crate::schema::Item::Tensor(
+                        &info,
+                        values.each_mut().map(|v| $crate::kernels::Flat::<$t>::flat_mut(&mut v.$field)),
+                    ));
+                })*
+            }
+        }
+    };
+}

@@ -1,0 +1,84 @@
+//! Networks that end with a given activation, so a loss can start back-propagation from the
+//! pre-activation `Z^L` (chapter section 5; section 6's table pairs NLL with a sigmoid and NLLM
+//! with a softmax last layer).
+
+use super::api::Module;
+
+/// A network (or module) whose last module is the activation `A`, so a loss can take the
+/// pre-activation `Z^L` and give `dL/dZ^L` directly (chapter section 5: "we may instead ask for
+/// an implementation of a loss function to provide a backward method that computes dloss/dZ^L
+/// directly"). Implemented by [`Sigmoid`](crate::Sigmoid), [`Softmax`](crate::Softmax) and
+/// [`Identity`](crate::Identity) themselves and by every tuple whose last element ends with `A`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not end with `{A}`",
+    label = "this loss needs a network whose last module is `{A}`",
+    note = "the chapter's table (section 6) pairs NLL with a sigmoid last layer and NLLM with a softmax last layer"
+)]
+pub trait EndsWith<A, U>: Module<U> {
+    /// The input of the last module: the pre-activation `Z^L`.
+    type LastInput;
+
+    /// `Z^L` for every sample of a batch, from the tape of a training forward pass.
+    fn last_input<'a, const K: usize>(
+        u: &'a [U; K],
+        tape: &'a Self::Tape<K>,
+    ) -> &'a [Self::LastInput; K];
+
+    /// Back-propagation that starts from `dL/dZ^L` (skipping the last module's backward):
+    /// adds every `dL/dW` into `grad` and returns `dL/du`.
+    fn backprop_before_last<const K: usize>(
+        &self,
+        u: &[U; K],
+        tape: &Self::Tape<K>,
+        dl_dz: &[Self::LastInput; K],
+        grad: &mut Self,
+    ) -> [U; K];
+
+    /// Like [`EndsWith::backprop_before_last`], without computing `dL/du` (training needs only
+    /// the weight gradients).
+    fn weight_grad_before_last<const K: usize>(
+        &self,
+        u: &[U; K],
+        tape: &Self::Tape<K>,
+        dl_dz: &[Self::LastInput; K],
+        grad: &mut Self,
+    );
+}
+
+/// Makes an activation the trivial network that ends with itself: `Z^L` is its input. Each
+/// activation that a fused loss pairs with invokes it in its own file.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! ends_with_itself {
+    ($act:ty) => {
+        impl<T: $crate::Scalar, const N: usize> $crate::EndsWith<$act, [T; N]> for $act {
+            type LastInput = [T; N];
+
+            fn last_input<'a, const K: usize>(
+                u: &'a [[T; N]; K],
+                _tape: &'a (),
+            ) -> &'a [[T; N]; K] {
+                u
+            }
+
+            fn backprop_before_last<const K: usize>(
+                &self,
+                _u: &[[T; N]; K],
+                _tape: &(),
+                dl_dz: &[[T; N]; K],
+                _grad: &mut Self,
+            ) -> [[T; N]; K] {
+                *dl_dz
+            }
+
+            fn weight_grad_before_last<const K: usize>(
+                &self,
+                _u: &[[T; N]; K],
+                _tape: &(),
+                _dl_dz: &[[T; N]; K],
+                _grad: &mut Self,
+            ) {
+            }
+        }
+    };
+}

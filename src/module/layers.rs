@@ -1,0 +1,124 @@
+//! What a network is as a type: its input width, how it is built, and the bound that trainers,
+//! optimizers and file formats take (chapter section 2.2, "Many layers"; section 5,
+//! initialization).
+
+use rand::Rng;
+
+use super::api::Module;
+use super::params::Params;
+use crate::Scalar;
+
+/// The input of a module that works for any width (activations): it takes its width from its
+/// neighbours.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AnyWidth;
+
+/// What a module takes as input, at the type level: an array `[T; N]`, or [`AnyWidth`].
+///
+/// Used to find a network's input type: the input of its first module with a fixed width.
+pub trait InputWidth {
+    /// `Self` if it is a fixed width, `Next` if `Self` is [`AnyWidth`].
+    type OrNext<Next: InputWidth>: InputWidth;
+}
+
+impl InputWidth for AnyWidth {
+    type OrNext<Next: InputWidth> = Next;
+}
+
+impl<T, const N: usize> InputWidth for [T; N] {
+    type OrNext<Next: InputWidth> = [T; N];
+}
+
+/// The structure of a module or network: its input type, and how to build one.
+///
+/// A network's value with every byte zero is its [`Layers::zeroed`] value
+/// ([`Zeroable`](crate::Zeroable)), so that gradients and optimizer state can be made on the
+/// heap in place. [`layer!`](crate::layer) implements it for a layer; tuples of layers have it.
+pub trait Layers: Sized + crate::Zeroable {
+    /// The input of the first layer with a fixed width (`[T; IN]`), or [`AnyWidth`] for a
+    /// sequence of activations only.
+    type Input: InputWidth;
+
+    /// Draws every weight as the chapter's initialization says (section 5), without checking
+    /// that the layers fit together; prefer [`Layers::init`]. Each tensor starts as its
+    /// [`Init`](crate::schema::Init) says.
+    fn random<R: Rng + ?Sized>(rng: &mut R) -> Self {
+        let mut net = Self::zeroed();
+        net.randomize(rng);
+        net
+    }
+
+    /// A value of this type with every parameter and every piece of state zero: a gradient
+    /// accumulator, or optimizer state. It is the value with every byte zero
+    /// ([`Zeroable`](crate::Zeroable)).
+    fn zeroed() -> Self {
+        crate::kernels::zeroed()
+    }
+
+    /// Builds the network with the chapter's initialization (section 5):
+    /// `W^l_ij ~ Gaussian(0, 1/m^l)`, `W^l_0i ~ Gaussian(0, 1)`, from the caller's generator.
+    ///
+    /// Compiles only when the network's widths line up: this is where a mismatch is reported.
+    ///
+    /// ```
+    /// use constnet::prelude::*;
+    /// use rand_pcg::Pcg64Mcg;
+    /// use rand::SeedableRng;
+    ///
+    /// type Net = (Linear<4, 8>, ReLU, Linear<8, 3>, Softmax);
+    /// let net = Net::init(&mut Pcg64Mcg::seed_from_u64(7));
+    /// let p = net.forward(&[0.1, 0.2, 0.3, 0.4]);
+    /// assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-6);
+    /// ```
+    ///
+    /// ```compile_fail,E0277
+    /// use constnet::prelude::*;
+    /// type Broken = (Linear<4, 8>, ReLU, Linear<6, 3>);
+    /// let net = Broken::init(&mut rand_pcg::Pcg64Mcg::new(7)); // 8 outputs into 6 inputs
+    /// ```
+    fn init<R: Rng + ?Sized>(rng: &mut R) -> Self
+    where
+        Self: Module<Self::Input>,
+    {
+        Self::random(rng)
+    }
+
+    /// Draws every tensor as its [`Init`](crate::schema::Init) says, in the walk's order,
+    /// writing them in place: what [`Layers::random`] and [`Layers::init`] start from.
+    fn randomize<R: Rng + ?Sized>(&mut self, rng: &mut R);
+
+    /// [`Layers::init`], built on the heap in place: the network never passes through the
+    /// stack, so a large one (784-128-64-10 is 437 KB) is safe to build on any thread, in
+    /// unoptimized builds too. Gives the same weights as `init` from the same generator state.
+    ///
+    /// ```
+    /// use constnet::prelude::*;
+    /// use rand::SeedableRng;
+    ///
+    /// type Net = (Linear<784, 128>, ReLU, Linear<128, 10>, Softmax);
+    /// let boxed = Net::init_boxed(&mut rand_pcg::Pcg64Mcg::seed_from_u64(7));
+    /// assert_eq!(*boxed, Net::init(&mut rand_pcg::Pcg64Mcg::seed_from_u64(7)));
+    /// ```
+    #[cfg(feature = "alloc")]
+    fn init_boxed<R: Rng + ?Sized>(rng: &mut R) -> alloc::boxed::Box<Self>
+    where
+        Self: Module<Self::Input>,
+    {
+        let mut net = crate::kernels::boxed_zeroed::<Self>();
+        net.randomize(rng);
+        net
+    }
+}
+
+/// A network whose layers line up, from samples `[T; IN]` to outputs `[T; OUT]`: what trainers,
+/// optimizers and serialization take. Implemented for every such type; there is nothing to
+/// implement by hand.
+pub trait Network<T: Scalar, const IN: usize, const OUT: usize>:
+    Layers<Input = [T; IN]> + Module<[T; IN], Output = [T; OUT]> + Params<T> + Clone
+{
+}
+
+impl<N, T: Scalar, const IN: usize, const OUT: usize> Network<T, IN, OUT> for N where
+    N: Layers<Input = [T; IN]> + Module<[T; IN], Output = [T; OUT]> + Params<T> + Clone
+{
+}

@@ -1,0 +1,33 @@
+//! The module API and its generic machinery: the floor every layer stands on.
+//!
+//! - `api`: [`Module`], the chapter's forward / backward / weight-grad interface (section 4);
+//! - `schema`: the one walk over a layer's tensors ([`Persist`](schema::Persist)), declared once
+//!   per layer with [`layer!`](crate::layer) (`declare`), and the starting values it draws
+//!   (`init`, section 5);
+//! - `params`: [`Params`], the learned part of that walk, for gradients and optimizers;
+//! - `layers`: what a network is as a type ([`Layers`], [`Network`]);
+//! - `ends_with`: [`EndsWith`], for losses fused with the last activation (section 5);
+//! - `tuples`: networks as tuples of modules (section 2.2);
+//! - `stored`, `footprint`: where the trainer's copies live, and what they all cost.
+//!
+//! Nothing here knows a particular layer: layers (`crate::layers`) import this floor, never
+//! the other way round.
+
+mod api;
+mod declare;
+mod ends_with;
+mod footprint;
+mod init;
+mod layers;
+mod params;
+pub(crate) mod schema;
+mod stored;
+mod tuples;
+
+pub use api::Module;
+pub use ends_with::EndsWith;
+pub use footprint::Footprint;
+pub use init::randomize_tensors;
+pub use layers::{AnyWidth, InputWidth, Layers, Network};
+pub use params::Params;
+pub(crate) use stored::Stored;

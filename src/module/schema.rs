@@ -1,0 +1,153 @@
+//! The one walk over a network's tensors, declared once per layer (chapter section 2: a layer
+//! is its weights; section 8.3: batch normalization also keeps running averages).
+//!
+//! Each layer lists its tensors once, in order, with a name and a [`Role`]. Everything that
+//! goes over a network's numbers is built on that list and nothing else:
+//! - [`Params`](crate::Params): the learned tensors, for gradients and optimizers;
+//! - [`Layers::random`](crate::Layers::random): each tensor's [`Init`];
+//! - the weight file, the Rust-source export and the safetensors import
+//!   ([`persist`](crate::persist)): every tensor, with the layer's [`LayerInfo`] and each
+//!   tensor's [`Torch`] name.
+//!
+//! A layer declares its list with [`layer!`](crate::layer); tuples of layers chain their
+//! elements' lists between [`Item::Begin`] and [`Item::End`]. Because [`LayerInfo`] names the
+//! layer's type and every tensor carries its own description, a layer defined outside this
+//! crate saves, loads, exports and imports like the crate's own.
+
+use crate::Scalar;
+
+/// What a tensor is to training.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Role {
+    /// A learned parameter: gradients have it, optimizers update it.
+    Learned,
+    /// State kept with the layer and saved with it, which optimizers leave alone (batch
+    /// normalization's running averages, its `gamma` and `eps`).
+    State,
+}
+
+/// How a tensor's values start ([`Layers::random`](crate::Layers::random)).
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum Init {
+    /// Each value drawn from `Gaussian(0, 1 / fan_in)` (standard deviation `1/sqrt(fan_in)`;
+    /// chapter section 5 draws `W` with `fan_in = m`, the layer's input width, and `W0` with 1).
+    /// Drawn in `f64` and rounded, in memory order, so a seed gives the same values on every
+    /// target. A `fan_in` of 0 counts as 1.
+    Gaussian {
+        /// The number of inputs each value is summed with.
+        fan_in: usize,
+    },
+    /// Every value the same.
+    Constant(f64),
+}
+
+/// Where PyTorch's `state_dict` keeps a tensor, for the safetensors import.
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum Torch {
+    /// PyTorch has no such tensor: the import keeps the layer's value.
+    Absent,
+    /// `{k}.{name}`, with the same shape and order.
+    Same(&'static str),
+    /// `{k}.{name}`, a matrix stored transposed (PyTorch's `nn.Linear.weight` is `OUT x IN`;
+    /// constnet's `W` is `IN x OUT`).
+    Transposed(&'static str),
+    /// `{k}.{name}` holds a variance `var`; the tensor is a standard deviation `sigma` such
+    /// that `sigma + eps = sqrt(var + eps)` (batch normalization's `running_var`).
+    StdDevOfVariance {
+        /// The name in the state dict.
+        name: &'static str,
+        /// The layer's `eps`.
+        eps: f64,
+    },
+}
+
+impl Torch {
+    /// The name in the state dict, if PyTorch stores the tensor.
+    pub fn name(&self) -> Option<&'static str> {
+        match *self {
+            Torch::Absent => None,
+            Torch::Same(name) | Torch::Transposed(name) => Some(name),
+            Torch::StdDevOfVariance { name, .. } => Some(name),
+        }
+    }
+}
+
+/// A layer as the walk describes it: its type and the constants that fix its shape.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LayerInfo<'a> {
+    /// The path of the layer's type, as generated code names it (`"constnet::Linear"`).
+    pub path: &'static str,
+    /// The const arguments of the type, in order (`[IN, OUT]` for `Linear<IN, OUT>`).
+    pub args: &'a [usize],
+    /// The scalar type argument that follows them (`"f32"`), for types that take one.
+    pub scalar: Option<&'static str>,
+    /// Tensors PyTorch saves for this layer that the import may skip
+    /// (`num_batches_tracked` for batch normalization).
+    pub torch_ignores: &'a [&'static str],
+}
+
+impl LayerInfo<'_> {
+    /// The type's name without its path (`"Linear"`): what the weight file's shape signature
+    /// records.
+    pub fn kind(&self) -> &'static str {
+        self.path.rsplit("::").next().unwrap_or(self.path)
+    }
+}
+
+/// A tensor as the walk describes it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TensorInfo<'a> {
+    /// The field's name in the layer's struct (`"w"`): the Rust-source export writes it.
+    pub name: &'static str,
+    /// Learned, or state.
+    pub role: Role,
+    /// The dimensions, outermost first (`[IN, OUT]` for `W`; `[]` for a single value).
+    pub dims: &'a [usize],
+    /// How its values start.
+    pub init: Init,
+    /// Where PyTorch keeps it.
+    pub torch: Torch,
+}
+
+/// One step of the walk over a network: tuples open and close around their elements, and each
+/// layer comes with its tensors after it. `S` is the tensor's data: `&[T]` for reading, or
+/// `[&mut [T]; M]` for the same tensor of `M` values of the network's type at once (a net, its
+/// gradient, an optimizer's state).
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Item<'a, S> {
+    /// The start of a tuple (a network or a nested block).
+    Begin,
+    /// The end of the tuple last begun.
+    End,
+    /// A layer; its tensors follow.
+    Layer(&'a LayerInfo<'a>),
+    /// A tensor of the layer last given.
+    Tensor(&'a TensorInfo<'a>, S),
+}
+
+/// A module whose tensors can be walked: every layer, activation and tuple of the crate, and
+/// any type declared with [`layer!`](crate::layer). Its tensors are visited in the order the
+/// layers declare them, layer after layer.
+///
+/// There is no need to implement it by hand: [`layer!`](crate::layer) writes it from the
+/// layer's list of tensors.
+pub trait Persist<T: Scalar> {
+    /// Number of scalars in the learned tensors.
+    const LEARNED: usize;
+    /// Number of scalars stored: every tensor, learned and state.
+    const STORED: usize;
+
+    /// Calls `f` with every step of the walk, for reading.
+    fn visit_items(&self, f: &mut impl FnMut(Item<'_, &[T]>));
+
+    /// Calls `f` with every step of the walk over `M` values of this type at once, for
+    /// writing.
+    fn walk_items<const M: usize>(
+        values: [&mut Self; M],
+        f: &mut impl FnMut(Item<'_, [&mut [T]; M]>),
+    );
+}

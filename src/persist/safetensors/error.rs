@@ -1,0 +1,121 @@
+//! What can go wrong in an import, each with what it concerns.
+
+use core::fmt;
+
+use super::name::{DtypeName, TensorName};
+use super::shape::Shape;
+
+/// Why a safetensors file could not be imported. The network is unchanged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ImportError {
+    /// The file is shorter than its 8-byte header length, or than the header it announces.
+    Truncated {
+        /// Bytes needed.
+        needed: u64,
+        /// Bytes given.
+        found: usize,
+    },
+    /// The header is not UTF-8 JSON with an object at the top.
+    BadHeader {
+        /// Byte offset of the problem within the JSON header.
+        offset: usize,
+    },
+    /// A header entry lacks a string `dtype`, an integer array `shape` or a two-integer
+    /// `data_offsets`.
+    BadEntry {
+        /// The entry's name.
+        name: TensorName,
+    },
+    /// A tensor's data lies outside the file, or its size does not match its dtype and shape.
+    BadOffsets {
+        /// The tensor's name.
+        name: TensorName,
+    },
+    /// The network needs a tensor the file does not have: `{prefix}{layer}.{field}`.
+    MissingTensor {
+        /// Index of the layer in the network (and of the module in the `nn.Sequential`).
+        layer: usize,
+        /// The tensor's field name (`weight`, `bias`, `running_mean`, `running_var`).
+        field: &'static str,
+    },
+    /// The file has a tensor the network has no place for.
+    UnexpectedTensor {
+        /// The tensor's name.
+        name: TensorName,
+    },
+    /// A tensor's dtype does not convert exactly to the network's scalar type.
+    WrongDtype {
+        /// Index of the layer.
+        layer: usize,
+        /// The tensor's field name.
+        field: &'static str,
+        /// The network's scalar type.
+        expected: &'static str,
+        /// The file's dtype.
+        found: DtypeName,
+    },
+    /// A tensor's shape is not the one the network's layer needs.
+    WrongShape {
+        /// Index of the layer.
+        layer: usize,
+        /// The tensor's field name.
+        field: &'static str,
+        /// The shape the layer needs.
+        expected: Shape,
+        /// The file's shape.
+        found: Shape,
+    },
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Truncated { needed, found } => write!(
+                f,
+                "safetensors file truncated: {found} bytes, its header needs {needed}"
+            ),
+            Self::BadHeader { offset } => {
+                write!(f, "safetensors header is not valid JSON (at byte {offset})")
+            }
+            Self::BadEntry { name } => write!(
+                f,
+                "safetensors entry {name} lacks a dtype, a shape or two data offsets"
+            ),
+            Self::BadOffsets { name } => write!(
+                f,
+                "tensor {name}: its data lies outside the file or does not match its shape"
+            ),
+            Self::MissingTensor { layer, field } => write!(
+                f,
+                "layer {layer} of the network needs tensor `{layer}.{field}`, which the file lacks"
+            ),
+            Self::UnexpectedTensor { name } => write!(
+                f,
+                "the file has tensor {name}, which no layer of the network takes"
+            ),
+            Self::WrongDtype {
+                layer,
+                field,
+                expected,
+                found,
+            } => write!(
+                f,
+                "tensor `{layer}.{field}` has dtype {found}, which does not convert exactly to \
+                 {expected}"
+            ),
+            Self::WrongShape {
+                layer,
+                field,
+                expected,
+                found,
+            } => write!(
+                f,
+                "tensor `{layer}.{field}` has shape {found}, layer {layer} of the network needs \
+                 {expected}"
+            ),
+        }
+    }
+}
+
+impl core::error::Error for ImportError {}

@@ -1,0 +1,264 @@
+//! Import from PyTorch: the weights of an `nn.Sequential` saved with
+//! `safetensors.torch.save_file(model.state_dict(), path)`.
+//!
+//! A safetensors file is an 8-byte little-endian header length, a JSON header mapping tensor
+//! names to `{"dtype", "shape", "data_offsets"}`, and the tensors' bytes. The header is read in
+//! place by hand, so import needs no heap and works under `no_std`.
+//!
+//! The `k`-th module of the `nn.Sequential` is the `k`-th layer of the network, counting
+//! activations and dropout (which PyTorch stores nothing for) and flattening nested tuples:
+//! - `Linear<IN, OUT>` reads `k.weight` (`OUT x IN`, PyTorch's layout, transposed into
+//!   `W`, `IN x OUT`) and `k.bias` (`OUT`) into `W0`;
+//! - `BatchNorm<N>` (PyTorch's `BatchNorm1d(N)`) reads `k.weight` into `G`, `k.bias` into `B`,
+//!   `k.running_mean` into the running mean, and `k.running_var` into the running standard
+//!   deviation as `sqrt(var + eps) - eps`, so that `sigma + eps` is exactly PyTorch's
+//!   `sqrt(var + eps)` (this assumes PyTorch's `eps` equals the net's, `1e-5` in both by
+//!   default); `k.num_batches_tracked` is ignored.
+//!
+//! Every tensor the network needs must be present with the right shape and a dtype that
+//! converts exactly (`F32` into `f32` or `f64` nets, `F64` into `f64` nets), and every tensor
+//! in the file must be one the network takes.
+//!
+//! Which names a layer reads, and how, is each tensor's [`Torch`] in the layer's declaration
+//! ([`layer!`](crate::layer)), so a custom layer imports without changes here.
+//!
+//! Files: `header` reads the JSON header's entries in place; `name` and `shape` keep what error
+//! messages report without a heap; `error` is [`ImportError`]; this file numbers the layers as
+//! `nn.Sequential` does and loads them.
+
+mod error;
+mod header;
+mod name;
+mod shape;
+
+pub use error::ImportError;
+pub use name::{DtypeName, InlineName, TensorName};
+pub use shape::Shape;
+
+use core::fmt::Write;
+
+use super::json::{self, SyntaxError, Value};
+use crate::Scalar;
+use crate::schema::{Item, Persist, TensorInfo, Torch};
+use header::{Dtype, Header, Tensor};
+
+/// A safetensors file, its header checked, ready to load into networks.
+///
+/// ```
+/// use constnet::prelude::*;
+/// use constnet::persist::Safetensors;
+///
+/// // What `safetensors.torch.save_file({"0.weight": w, "0.bias": b}, path)` writes for
+/// // `nn.Sequential(nn.Linear(2, 1))` with w = [[0.5, -1.0]] and b = [0.25].
+/// let header = br#"{"0.weight":{"dtype":"F32","shape":[1,2],"data_offsets":[0,8]},"0.bias":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}}"#;
+/// let mut file = (header.len() as u64).to_le_bytes().to_vec();
+/// file.extend_from_slice(header);
+/// for v in [0.5f32, -1.0, 0.25] {
+///     file.extend_from_slice(&v.to_le_bytes());
+/// }
+///
+/// let net: (Linear<2, 1>, Sigmoid) = Safetensors::parse(&file)?.load()?;
+/// assert_eq!(net.0.w, [[0.5], [-1.0]]);                // W is PyTorch's weight, transposed
+/// assert_eq!(net.0.w0, [0.25]);
+/// # Ok::<(), constnet::persist::ImportError>(())
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct Safetensors<'a> {
+    header: Header<'a>,
+    prefix: &'a str,
+}
+
+impl<'a> Safetensors<'a> {
+    /// Reads the header of the safetensors file `bytes` and checks every entry: a known
+    /// structure, data inside the file, and a size that matches its dtype and shape.
+    pub fn parse(bytes: &'a [u8]) -> Result<Self, ImportError> {
+        let found = bytes.len();
+        let Some(len_bytes) = bytes.get(..8) else {
+            return Err(ImportError::Truncated { needed: 8, found });
+        };
+        let mut raw = [0u8; 8];
+        raw.copy_from_slice(len_bytes);
+        let header_len = u64::from_le_bytes(raw);
+        let header = usize::try_from(header_len)
+            .ok()
+            .and_then(|len| bytes.get(8..8usize.checked_add(len)?))
+            .ok_or(ImportError::Truncated {
+                needed: header_len.saturating_add(8),
+                found,
+            })?;
+        let data = &bytes[8 + header.len()..];
+        if let Err(e) = core::str::from_utf8(header) {
+            return Err(ImportError::BadHeader {
+                offset: e.valid_up_to(),
+            });
+        }
+        let bad_header = |e: SyntaxError| ImportError::BadHeader { offset: e.offset };
+        let Value::Object(object) = json::parse(header).map_err(bad_header)? else {
+            return Err(ImportError::BadHeader { offset: 0 });
+        };
+        let file = Self {
+            header: Header { object, data },
+            prefix: "",
+        };
+        file.header.for_each_tensor(|_, _| Ok(()))?;
+        Ok(file)
+    }
+
+    /// Tensor names start with `prefix` (say `"model."` for a state dict saved from a module
+    /// that holds the `nn.Sequential` as `model`).
+    pub fn with_prefix(mut self, prefix: &'a str) -> Self {
+        self.prefix = prefix;
+        self
+    }
+
+    /// A network of type `N` with the file's weights (see the module documentation for the
+    /// names and layouts); tensors PyTorch does not store (batch norm's `gamma` and `eps`)
+    /// keep their defaults.
+    pub fn load<T: Scalar, N: Persist<T> + Default>(&self) -> Result<N, ImportError> {
+        let mut net = N::default();
+        self.load_into(&mut net)?;
+        Ok(net)
+    }
+
+    /// Replaces the weights of `net` with the file's. Everything is checked first, so on an
+    /// error `net` is unchanged.
+    pub fn load_into<T: Scalar, N: Persist<T>>(&self, net: &mut N) -> Result<(), ImportError> {
+        self.check(net)?;
+        let mut layers = 0;
+        N::walk_items([net], &mut |item| match item {
+            Item::Layer(_) => layers += 1,
+            Item::Tensor(info, [values]) => {
+                let k = layers - 1;
+                // `check` found every tensor with its right dtype and shape.
+                if let Some(name) = info.torch.name()
+                    && let Ok(Some(tensor)) = self.header.find(&self.name(k, name))
+                {
+                    read_tensor(info, &tensor, values);
+                }
+            }
+            _ => {}
+        });
+        Ok(())
+    }
+
+    /// Checks that `net` finds every tensor it needs, with the right dtype and shape, and that
+    /// every tensor of the file has a place in `net`.
+    fn check<T: Scalar, N: Persist<T>>(&self, net: &N) -> Result<(), ImportError> {
+        let mut result = Ok(());
+        let mut layers = 0;
+        net.visit_items(&mut |item| match item {
+            Item::Layer(_) => layers += 1,
+            Item::Tensor(info, _) if result.is_ok() => {
+                let Some(field) = info.torch.name() else {
+                    return;
+                };
+                let mut dims = [0usize; 2];
+                let rank = info.dims.len().min(2);
+                dims[..rank].copy_from_slice(&info.dims[..rank]);
+                if let Torch::Transposed(_) = info.torch {
+                    dims[..rank].reverse();
+                }
+                result = self.check_tensor::<T>(layers - 1, field, &dims[..rank]);
+            }
+            _ => {}
+        });
+        result?;
+        self.header.for_each_tensor(|key, _| {
+            if self.takes(net, key) {
+                Ok(())
+            } else {
+                Err(ImportError::UnexpectedTensor {
+                    name: TensorName::from_json(key),
+                })
+            }
+        })
+    }
+
+    fn check_tensor<T: Scalar>(
+        &self,
+        layer: usize,
+        field: &'static str,
+        dims: &[usize],
+    ) -> Result<(), ImportError> {
+        let tensor = self
+            .header
+            .find(&self.name(layer, field))?
+            .ok_or(ImportError::MissingTensor { layer, field })?;
+        let exact = match tensor.dtype {
+            Some(Dtype::F32) => true,
+            Some(Dtype::F64) => T::BYTES == 8,
+            None => false,
+        };
+        if !exact {
+            return Err(ImportError::WrongDtype {
+                layer,
+                field,
+                expected: T::NAME,
+                found: DtypeName::from_json(tensor.dtype_name),
+            });
+        }
+        if tensor.rank != dims.len() || tensor.shape[..tensor.rank.min(4)] != *dims {
+            return Err(ImportError::WrongShape {
+                layer,
+                field,
+                expected: Shape::of(dims),
+                found: Shape::of(&tensor.shape[..tensor.rank.min(4)]).with_rank(tensor.rank),
+            });
+        }
+        Ok(())
+    }
+
+    /// `true` when `key` names a tensor some layer of `net` reads, or one it may skip.
+    fn takes<T: Scalar, N: Persist<T>>(&self, net: &N, key: json::Str<'_>) -> bool {
+        let mut takes = false;
+        let mut layers = 0;
+        net.visit_items(&mut |item| match item {
+            Item::Layer(layer) => {
+                layers += 1;
+                takes |= layer
+                    .torch_ignores
+                    .iter()
+                    .any(|field| key.eq_str(self.name(layers - 1, field).as_str()));
+            }
+            Item::Tensor(info, _) => {
+                if let Some(field) = info.torch.name() {
+                    takes |= key.eq_str(self.name(layers - 1, field).as_str());
+                }
+            }
+            _ => {}
+        });
+        takes
+    }
+
+    /// The file's name for field `field` of layer `k`: `{prefix}{k}.{field}`.
+    fn name(&self, k: usize, field: &str) -> TensorName {
+        let mut name = TensorName::new();
+        let _ = write!(name, "{}{k}.{field}", self.prefix);
+        name
+    }
+}
+
+/// Copies a checked tensor of the file into the layer's tensor, converting as its [`Torch`]
+/// says.
+fn read_tensor<T: Scalar>(info: &TensorInfo<'_>, tensor: &Tensor<'_>, values: &mut [T]) {
+    match info.torch {
+        Torch::Transposed(_) => {
+            let (rows, columns) = match *info.dims {
+                [rows, columns] => (rows, columns),
+                _ => (values.len(), 1),
+            };
+            for (at, slot) in values.iter_mut().enumerate() {
+                let (i, j) = (at / columns.max(1), at % columns.max(1));
+                *slot = tensor.read(j * rows + i);
+            }
+        }
+        Torch::StdDevOfVariance { eps, .. } => {
+            let eps = T::from_f64(eps);
+            for (i, sigma) in values.iter_mut().enumerate() {
+                let var: T = tensor.read(i);
+                *sigma = crate::math::sqrt(var + eps) - eps;
+            }
+        }
+        _ => tensor.read_into(values),
+    }
+}

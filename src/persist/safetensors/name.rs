@@ -1,0 +1,89 @@
+//! Names from the file, kept without a heap for error messages.
+
+use core::fmt::{self, Write};
+
+use super::super::json::Str;
+
+/// A name from the file, held inline (no heap) for error messages: at most `N` bytes are
+/// kept.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct InlineName<const N: usize> {
+    bytes: [u8; N],
+    len: u8,
+    truncated: bool,
+}
+
+/// A tensor name from the file (up to 64 bytes kept).
+pub type TensorName = InlineName<64>;
+
+/// A dtype name from the file (up to 8 bytes kept).
+pub type DtypeName = InlineName<8>;
+
+impl<const N: usize> InlineName<N> {
+    const CAPACITY: () = assert!(N <= u8::MAX as usize);
+
+    pub(super) fn new() -> Self {
+        let () = Self::CAPACITY;
+        Self {
+            bytes: [0; N],
+            len: 0,
+            truncated: false,
+        }
+    }
+
+    pub(super) fn from_json(s: Str<'_>) -> Self {
+        let mut name = Self::new();
+        for c in s.chars() {
+            let _ = name.write_char(c.unwrap_or(char::REPLACEMENT_CHARACTER));
+        }
+        name
+    }
+
+    /// The name (cut short, with `truncated()` true, if it was longer than `N` bytes).
+    pub fn as_str(&self) -> &str {
+        core::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or("")
+    }
+
+    /// `true` when the name was longer than what is kept.
+    pub fn truncated(&self) -> bool {
+        self.truncated
+    }
+}
+
+impl<const N: usize> Write for InlineName<N> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        for c in s.chars() {
+            let mut buf = [0u8; 4];
+            let encoded = c.encode_utf8(&mut buf).as_bytes();
+            let at = usize::from(self.len);
+            match self.bytes.get_mut(at..at + encoded.len()) {
+                Some(slot) if !self.truncated => {
+                    slot.copy_from_slice(encoded);
+                    self.len += encoded.len() as u8;
+                }
+                _ => {
+                    self.truncated = true;
+                    return Err(fmt::Error);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<const N: usize> fmt::Display for InlineName<N> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "`{}{}`",
+            self.as_str(),
+            if self.truncated { "..." } else { "" }
+        )
+    }
+}
+
+impl<const N: usize> fmt::Debug for InlineName<N> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
