@@ -9,9 +9,9 @@
 
 // The floors, bottom up; every module imports only from the floors below it (CONTRIBUTING.md).
 // 0: numbers and every loop over them.
-mod scalar;
 #[doc(hidden)]
 pub mod kernels;
+mod scalar;
 pub mod tensor;
 // 1: the module API, the one walk over tensors, tuples as networks.
 mod module;
@@ -45,7 +45,7 @@ pub mod network {
 
 /// The one walk over a network's tensors (chapter section 2: a layer is its weights), which
 /// each layer declares once with [`layer!`](crate::layer): names, roles, starting values and
-/// PyTorch names. [`Params`](crate::Params), initialization and every file format are built on
+/// PyTorch names. [`Params`], initialization and every file format are built on
 /// it, so a layer defined outside this crate saves, loads, exports and imports like the crate's
 /// own.
 pub mod schema {

@@ -93,7 +93,13 @@ pub(super) fn accumulate_rows<
 
 /// `z_r += W^T x_r` for 4 rows at once and the outputs from `start` on, `W` outputs at a time.
 #[inline(always)]
-pub(super) fn affine_block<T: Scalar, const FUSED: bool, const W: usize, const IN: usize, const OUT: usize>(
+pub(super) fn affine_block<
+    T: Scalar,
+    const FUSED: bool,
+    const W: usize,
+    const IN: usize,
+    const OUT: usize,
+>(
     w: &[[T; OUT]; IN],
     x: &[[T; IN]; ROWS],
     z: &mut [[T; OUT]; ROWS],

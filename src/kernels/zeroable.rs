@@ -38,7 +38,22 @@ macro_rules! primitive_zeroable {
     )*};
 }
 
-primitive_zeroable!(u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize, bool, ());
+primitive_zeroable!(
+    u8,
+    u16,
+    u32,
+    u64,
+    u128,
+    usize,
+    i8,
+    i16,
+    i32,
+    i64,
+    i128,
+    isize,
+    bool,
+    ()
+);
 
 // SAFETY: the scalar types are `f32` and `f64`, whose all-zero bytes are `+0.0`.
 unsafe impl<T: Scalar> Zeroable for T {}

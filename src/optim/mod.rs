@@ -12,10 +12,10 @@ mod schedule;
 mod sgd;
 mod weight_decay;
 
+pub use crate::kernels::{running_average, running_average_step};
 pub use adadelta::Adadelta;
 pub use adam::Adam;
 pub use momentum::Momentum;
-pub use crate::kernels::{running_average, running_average_step};
 pub use schedule::{Constant, FnSchedule, InverseTime, StepSize};
 pub use sgd::Sgd;
 pub use weight_decay::WeightDecay;

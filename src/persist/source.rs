@@ -124,7 +124,10 @@ impl SourceWriter {
         let indent = self.indent();
         let _ = write!(self.value, "\n{indent}    {}: ", tensor.name);
         match *tensor.dims {
-            [] => write_scalar(&mut self.value, values.first().copied().unwrap_or_else(T::zero)),
+            [] => write_scalar(
+                &mut self.value,
+                values.first().copied().unwrap_or_else(T::zero),
+            ),
             [rows, columns] => {
                 self.value.push('[');
                 for row in values.chunks(columns.max(1)).take(rows) {

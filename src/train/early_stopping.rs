@@ -8,8 +8,8 @@ use rand::Rng;
 
 use super::{Evaluation, Tally, TrainError, Trainer, evaluate};
 use crate::loss::Objective;
-use crate::optim::Optimizer;
 use crate::module::Stored;
+use crate::optim::Optimizer;
 use crate::{Network, Scalar};
 
 /// How often early stopping measures the validation loss.

@@ -8,8 +8,8 @@ use rand_distr::{Distribution, Normal};
 
 use super::{EpochStats, Tally, TrainError, check_lengths};
 use crate::loss::Objective;
-use crate::optim::Optimizer;
 use crate::module::Stored;
+use crate::optim::Optimizer;
 use crate::{Network, Params, Scalar};
 
 /// How a mini-batch's per-sample gradients are combined before the update.
