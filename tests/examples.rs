@@ -106,4 +106,8 @@ fn the_small_examples_learn() {
     assert!(percent_after(&out, "linear, hinge") >= 95.0, "{out}");
     let (out, _) = run("diabetes");
     assert!(out.contains("10-8-1 tanh, squared loss"), "{out}");
+    let (out, _) = run("custom_layer");
+    assert!(out.contains("loads back identical: true"), "{out}");
+    assert!(out.contains("imports identical: true"), "{out}");
+    assert!(percent_after(&out, "adam 0.01 ") >= 90.0, "{out}");
 }
