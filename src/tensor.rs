@@ -1,4 +1,5 @@
-//! Shape-checked linear algebra on plain arrays (DESIGN point 9).
+//! Shape-checked linear algebra on plain arrays: the chapter's matrix notation (sections 2 and 4)
+//! as functions whose signatures carry the shapes.
 //!
 //! Vectors are `[T; N]`, matrices `[[T; C]; R]` (row-major, `R x C`), and a batch of `K`
 //! samples of width `N` is a `K x N` matrix `[[T; N]; K]`, one sample per row. Every operation

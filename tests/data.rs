@@ -113,3 +113,17 @@ fn standardizer_centres_and_scales() {
     assert_eq!(x[1], [0.0, 0.0], "a constant feature maps to 0");
     assert!((s.invert(0, x[2][0]) - 5.0).abs() < 1e-12);
 }
+
+/// A column with a large offset and a small spread (timestamps): the one-pass
+/// `E[x^2] - mean^2` cancels catastrophically and gave a deviation of 1.0.
+#[test]
+fn standardizer_keeps_a_small_spread_on_a_large_offset() {
+    let x: Vec<[f64; 1]> = (0..4).map(|i| [1e9 + f64::from(i)]).collect();
+    let s = Standardizer::fit(&x);
+    assert_eq!(s.mean, [1e9 + 1.5]);
+    assert!(
+        (s.std[0] - 1.25f64.sqrt()).abs() < 1e-12,
+        "std {}",
+        s.std[0]
+    );
+}

@@ -25,6 +25,7 @@ pub struct Labeled<T, const N: usize> {
 
 /// What is wrong with a line of CSV text.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum CsvErrorKind {
     /// The line has another number of fields than the `N` features plus one label expected.
     WrongWidth {

@@ -2,7 +2,7 @@
 
 use core::fmt;
 
-use crate::{Scalar, kernels};
+use crate::Scalar;
 
 /// A label that is not a class number below the number of classes.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -36,9 +36,9 @@ pub fn one_hot<T: Scalar, const C: usize>(class: usize) -> Option<[T; C]> {
 }
 
 /// The class a vector of scores or probabilities names: the index of its largest element.
-pub fn to_class<T: Scalar, const C: usize>(scores: &[T; C]) -> usize {
-    kernels::argmax(scores)
-}
+/// It is [`tensor::argmax`](crate::tensor::argmax), under the name a classifier's caller looks
+/// for.
+pub use crate::tensor::argmax as to_class;
 
 /// One-hot targets for labels stored as numbers (`0.0`, `1.0`, ...).
 #[cfg(feature = "alloc")]

@@ -1,7 +1,8 @@
 //! Data sets as fixed-width samples: reading CSV text, labels, standardization, splits, and
 //! the confusion matrix that judges a classifier.
 //!
-//! A data set is a slice of samples `&[[T; N]]` with a runtime length (DESIGN point 4). The
+//! A data set is a slice of samples `&[[T; N]]` with a runtime length: the width is in the type,
+//! the number of samples is not. The
 //! helpers here turn text into such slices with typed errors, and prepare them as the chapter's
 //! earlier chapters do (standardized features, one-hot labels for NLLM, a held-out part).
 //! Everything returning a `Vec` needs the `alloc` feature.

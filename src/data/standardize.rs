@@ -1,6 +1,6 @@
 //! Feature standardization: zero mean, unit standard deviation per column.
 
-use crate::Scalar;
+use crate::{Scalar, kernels};
 
 /// Per-feature mean and standard deviation, to map features to `(x - mean) / std`.
 ///
@@ -14,34 +14,15 @@ pub struct Standardizer<T, const N: usize> {
 }
 
 impl<T: Scalar, const N: usize> Standardizer<T, N> {
-    /// Measures the mean and (biased) standard deviation of every feature. An empty slice gives
-    /// the identity map.
+    /// Measures the mean and (biased) standard deviation of every feature, in `f64` and in two
+    /// passes, so a feature with a large offset and a small spread (timestamps) keeps its
+    /// precision. An empty slice gives the identity map.
     pub fn fit(samples: &[[T; N]]) -> Self {
-        let mut mean = [0.0f64; N];
-        let mut square = [0.0f64; N];
-        for row in samples {
-            for ((m, s), &v) in mean.iter_mut().zip(square.iter_mut()).zip(row) {
-                *m += v.as_f64();
-                *s += v.as_f64() * v.as_f64();
-            }
+        let (mean, std) = kernels::column_mean_sigma_in::<T, f64, N>(samples);
+        Self {
+            mean: mean.map(T::from_f64),
+            std: std.map(|s| if s > 1e-12 { T::from_f64(s) } else { T::one() }),
         }
-        let n = samples.len().max(1) as f64;
-        let mut out = Self {
-            mean: [T::zero(); N],
-            std: [T::one(); N],
-        };
-        for i in 0..N {
-            let m = mean[i] / n;
-            let var = (square[i] / n - m * m).max(0.0);
-            out.mean[i] = T::from_f64(m);
-            let std = crate::math::sqrt(var);
-            out.std[i] = if std > 1e-12 {
-                T::from_f64(std)
-            } else {
-                T::one()
-            };
-        }
-        out
     }
 
     /// `(x - mean) / std` for one sample.

@@ -43,7 +43,8 @@ pub use linear_algebra::{
     rows_times_transpose, transpose, vec_mat,
 };
 pub use normalize::{
-    batch_norm_backward, column_mean_sigma, column_sums_and_moments, standardize_rows,
+    batch_norm_backward, column_mean_sigma, column_mean_sigma_in, column_sums_and_moments,
+    standardize_rows,
 };
 pub use optimizer_step::{step_with_state, step_with_two_states};
 pub use reduce::{all_finite, argmax, dot, max, scale_all_finite, sum};

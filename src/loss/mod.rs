@@ -46,11 +46,10 @@ pub trait Loss<T: Scalar, const N: usize> {
     fn correct(&self, a: &[T; N], y: &[T; N]) -> Option<bool>;
 }
 
-/// A loss computed from the last layer's pre-activation `Z^L`, fused with its activation.
+/// A loss computed from the last layer's pre-activation `Z^L`, fused with its activation `f^L`
+/// (the [`Objective`] impls name which: [`Nll`] with [`Sigmoid`](crate::Sigmoid), [`Nllm`] with
+/// [`Softmax`](crate::Softmax)).
 pub trait FusedLoss<T: Scalar, const N: usize>: Loss<T, N> {
-    /// The activation `f^L` this loss is fused with.
-    type Activation;
-
     /// `Loss(f(z), actual)` computed from `z` without overflow or `log(0)`.
     fn value_from_logits(&self, z: &[T; N], y: &[T; N]) -> T;
 
@@ -58,19 +57,33 @@ pub trait FusedLoss<T: Scalar, const N: usize>: Loss<T, N> {
     fn grad_logits(&self, z: &[T; N], a: &[T; N], y: &[T; N]) -> [T; N];
 }
 
-/// Sums of a batch's loss and of its correct guesses.
+/// Sums over some samples of their loss and of their correct guesses: a batch's score, an
+/// epoch's, a held-out set's. Start from `BatchScore::default()` and [`add`](Self::add) each
+/// sample.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BatchScore<T> {
     /// Sum of the per-sample losses.
     pub loss: T,
     /// Number of samples guessed right (classification losses; 0 otherwise).
     pub correct: usize,
+    /// Number of samples scored.
+    pub samples: usize,
 }
 
 impl<T: Scalar> BatchScore<T> {
-    fn add(&mut self, loss: T, correct: Option<bool>) {
+    /// Counts one sample with loss `loss`, right when `correct` is `Some(true)`.
+    pub fn add(&mut self, loss: T, correct: Option<bool>) {
         self.loss = self.loss + loss;
         self.correct += usize::from(correct == Some(true));
+        self.samples += 1;
+    }
+
+    /// Counts `other`'s samples too.
+    pub fn merge(&mut self, other: &Self) {
+        self.loss = self.loss + other.loss;
+        self.correct += other.correct;
+        self.samples += other.samples;
     }
 }
 

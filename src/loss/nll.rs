@@ -1,12 +1,12 @@
 //! Negative log likelihood for two classes (chapter sections 6 and 6.1).
 
 use super::{FusedLoss, Loss};
-use crate::{Scalar, Sigmoid, kernels, math};
+use crate::{Scalar, kernels, math};
 
 /// `Loss(a, y) = -sum_i (y_i log a_i + (1 - y_i) log(1 - a_i))`, targets `y_i` in `{0, 1}`, with
 /// `a = sigmoid(z)`: one or more independent yes/no outputs.
 ///
-/// Fused with [`Sigmoid`]: from the logits it is `softplus(z) - y z` and
+/// Fused with [`Sigmoid`](crate::Sigmoid): from the logits it is `softplus(z) - y z` and
 /// `dL/dZ = sigmoid(z) - y`, exact and finite for any finite `z`. A guess is right when every
 /// output is on the target's side of 1/2.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -40,8 +40,6 @@ impl<T: Scalar, const N: usize> Loss<T, N> for Nll {
 }
 
 impl<T: Scalar, const N: usize> FusedLoss<T, N> for Nll {
-    type Activation = Sigmoid;
-
     fn value_from_logits(&self, z: &[T; N], y: &[T; N]) -> T {
         let terms = kernels::zip_map(z, y, |zi, yi| math::softplus(zi) - yi * zi);
         kernels::sum(&terms)

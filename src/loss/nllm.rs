@@ -1,12 +1,12 @@
 //! Negative log likelihood, multi-class (chapter section 6.2).
 
 use super::{FusedLoss, Loss};
-use crate::{Scalar, Softmax, kernels, math};
+use crate::{Scalar, kernels, math};
 
 /// `Loss(a, y) = -sum_k y_k log a_k` with a one-hot target `y` and `a = softmax(z)`: the
 /// chapter's NLLM.
 ///
-/// Fused with [`Softmax`]: from the logits it is `sum_k y_k (logsumexp(z) - z_k)` and
+/// Fused with [`Softmax`](crate::Softmax): from the logits it is `sum_k y_k (logsumexp(z) - z_k)` and
 /// `dL/dz_j = a_j sum_k y_k - y_j` (`a - y` for a one-hot `y`), exact and finite for any finite
 /// `z`. A guess is right when the largest output is the target's class.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -33,8 +33,6 @@ impl<T: Scalar, const N: usize> Loss<T, N> for Nllm {
 }
 
 impl<T: Scalar, const N: usize> FusedLoss<T, N> for Nllm {
-    type Activation = Softmax;
-
     fn value_from_logits(&self, z: &[T; N], y: &[T; N]) -> T {
         let shift = kernels::max(z);
         let shifted = kernels::map(z, |zi| math::exp(zi - shift));

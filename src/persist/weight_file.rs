@@ -40,6 +40,7 @@ pub enum NonFinite {
 
 /// Why a weight file could not be loaded. The network it was to load into is unchanged.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum LoadError {
     /// The file does not start with `CNET`: it is not a constnet weight file.
     BadMagic,
@@ -152,6 +153,7 @@ impl core::error::Error for LoadError {}
 
 /// Why a network could not be written out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SaveError {
     /// The buffer is shorter than [`WeightFile::FILE_BYTES`].
     BufferTooSmall {
@@ -178,6 +180,7 @@ impl core::error::Error for SaveError {}
 /// Loading or saving a weight file on disk failed.
 #[cfg(feature = "std")]
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum FileError {
     /// Reading or writing the file failed.
     Io(std::io::Error),

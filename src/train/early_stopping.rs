@@ -6,7 +6,8 @@ use core::ops::ControlFlow;
 
 use rand::Rng;
 
-use super::{Evaluation, Tally, TrainError, Trainer, evaluate};
+use super::{Evaluation, TrainError, Trainer, evaluate};
+use crate::loss::BatchScore;
 use crate::loss::Objective;
 use crate::module::Stored;
 use crate::optim::Optimizer;
@@ -190,10 +191,10 @@ impl<'o, L, O, const K: usize> Trainer<'o, L, O, K> {
         };
         let mut best_net = Stored::new(net.clone());
         let mut since_best = 0;
-        let mut since_check = Tally::default();
+        let mut since_check = BatchScore::default();
         let epochs = self.epochs;
         self.run(net, x, y, rng, order, |step, net, loss| {
-            since_check.add(&step.batch);
+            since_check.merge(&step.batch);
             let due = match stopping.every {
                 Validate::EveryEpoch => step.ends_epoch,
                 Validate::EverySteps(n) => step.step % n.get() == 0,
@@ -208,10 +209,10 @@ impl<'o, L, O, const K: usize> Trainer<'o, L, O, K> {
             let check = Checkpoint {
                 epoch: step.epoch,
                 step: step.step,
-                train: since_check.evaluation(L::CLASSIFIES),
+                train: Evaluation::of(&since_check, L::CLASSIFIES),
                 validation,
             };
-            since_check = Tally::default();
+            since_check = BatchScore::default();
             (stopping.on_check)(&check);
             outcome.checks += 1;
             outcome.last = check;

@@ -4,6 +4,7 @@ use core::fmt;
 
 /// Why training or evaluation stopped with nothing done, or part-way.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TrainError {
     /// The inputs and the targets have different lengths.
     LengthMismatch {

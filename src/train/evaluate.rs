@@ -1,7 +1,7 @@
 //! Measuring a network on held-out data.
 
 use super::{Evaluation, TrainError, check_lengths};
-use crate::loss::Objective;
+use crate::loss::{BatchScore, Objective};
 use crate::{Module, Scalar};
 
 /// Mean loss and accuracy of `net` on samples `x` with targets `y`, in inference mode.
@@ -28,17 +28,10 @@ where
     L: Objective<Net, [T; IN], Scalar = T, Target = [T; OUT]>,
 {
     check_lengths(x.len(), y.len())?;
-    let mut total = T::zero();
-    let mut correct = 0usize;
+    let mut score = BatchScore::default();
     for (xi, yi) in x.iter().zip(y) {
         let (value, right) = loss.evaluate(&net.forward(xi), yi);
-        total = total + value;
-        correct += usize::from(right == Some(true));
+        score.add(value, right);
     }
-    let n = x.len();
-    Ok(Evaluation {
-        loss: total / T::from_usize(n),
-        accuracy: L::CLASSIFIES.then(|| correct as f64 / n as f64),
-        samples: n,
-    })
+    Ok(Evaluation::of(&score, L::CLASSIFIES))
 }

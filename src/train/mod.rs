@@ -22,7 +22,6 @@ pub use early_stopping::EarlyStoppingReport;
 pub use early_stopping::{Checkpoint, EarlyStopped, EarlyStopping, Validate};
 pub use error::TrainError;
 pub use evaluate::evaluate;
-use report::Tally;
 #[cfg(feature = "alloc")]
 pub use report::TrainReport;
 pub use report::{EpochStats, Evaluation};

@@ -1,6 +1,7 @@
 //! What training reports back, epoch by epoch.
 
 use crate::Scalar;
+use crate::loss::BatchScore;
 
 /// Loss and accuracy of a network over a set of samples.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -13,31 +14,13 @@ pub struct Evaluation<T> {
     pub samples: usize,
 }
 
-/// Running totals of the loss and right guesses over some samples.
-#[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct Tally<T> {
-    /// Sum of the per-sample losses.
-    pub loss: T,
-    /// Samples guessed right.
-    pub correct: usize,
-    /// Samples counted.
-    pub samples: usize,
-}
-
-impl<T: Scalar> Tally<T> {
-    /// Adds `other`'s samples to these.
-    pub fn add(&mut self, other: &Self) {
-        self.loss = self.loss + other.loss;
-        self.correct += other.correct;
-        self.samples += other.samples;
-    }
-
-    /// Mean loss per sample, and the accuracy when `classifies`.
-    pub fn evaluation(&self, classifies: bool) -> Evaluation<T> {
+impl<T: Scalar> Evaluation<T> {
+    /// Mean loss per sample of `score`, and its accuracy when `classifies`.
+    pub(crate) fn of(score: &BatchScore<T>, classifies: bool) -> Self {
         Evaluation {
-            loss: self.loss / T::from_usize(self.samples.max(1)),
-            accuracy: classifies.then(|| self.correct as f64 / self.samples.max(1) as f64),
-            samples: self.samples,
+            loss: score.loss / T::from_usize(score.samples.max(1)),
+            accuracy: classifies.then(|| score.correct as f64 / score.samples.max(1) as f64),
+            samples: score.samples,
         }
     }
 }

@@ -6,7 +6,8 @@ use rand::Rng;
 use rand::seq::SliceRandom;
 use rand_distr::{Distribution, Normal};
 
-use super::{EpochStats, Tally, TrainError, check_lengths};
+use super::{EpochStats, Evaluation, TrainError, check_lengths};
+use crate::loss::BatchScore;
 use crate::loss::Objective;
 use crate::module::Stored;
 use crate::optim::Optimizer;
@@ -155,10 +156,10 @@ impl<'o, L, O, const K: usize> Trainer<'o, L, O, K> {
         O: Optimizer<T, Net>,
         R: Rng + ?Sized,
     {
-        let mut epoch_total = Tally::default();
+        let mut epoch_total = BatchScore::default();
         let mut steps = 0;
         self.run(net, x, y, rng, order, |step, net, _| {
-            epoch_total.add(&step.batch);
+            epoch_total.merge(&step.batch);
             steps += 1;
             if !step.ends_epoch {
                 return ControlFlow::Continue(());
@@ -166,9 +167,9 @@ impl<'o, L, O, const K: usize> Trainer<'o, L, O, K> {
             let stats = EpochStats {
                 epoch: step.epoch,
                 steps,
-                train: epoch_total.evaluation(L::CLASSIFIES),
+                train: Evaluation::of(&epoch_total, L::CLASSIFIES),
             };
-            epoch_total = Tally::default();
+            epoch_total = BatchScore::default();
             steps = 0;
             on_epoch(&stats, net)
         })
@@ -222,7 +223,7 @@ impl<'o, L, O, const K: usize> Trainer<'o, L, O, K> {
         for epoch in 1..=self.epochs {
             order.shuffle(rng);
             let mut chunks = order.chunks(K).peekable();
-            let mut pending = Tally::default();
+            let mut pending = BatchScore::default();
             // `grad` is zero here: every epoch ends with an update, which clears it.
             while let Some(chunk) = chunks.next() {
                 let ends_epoch = chunks.peek().is_none_or(|next| self.skips(next));
@@ -243,11 +244,7 @@ impl<'o, L, O, const K: usize> Trainer<'o, L, O, K> {
                     let step = self.optimizer.steps() + 1;
                     return Err(TrainError::Diverged { epoch, step });
                 }
-                pending.add(&Tally {
-                    loss: score.loss,
-                    correct: score.correct,
-                    samples: chunk.len(),
-                });
+                pending.merge(&score);
                 if self.full_batch && !ends_epoch {
                     continue;
                 }
@@ -358,7 +355,7 @@ pub(super) struct Step<T> {
     /// `true` for the epoch's last step.
     pub ends_epoch: bool,
     /// Loss and right guesses of the samples behind this step's gradient.
-    pub batch: Tally<T>,
+    pub batch: BatchScore<T>,
 }
 
 /// Copies the samples named by `chunk` into a batch; a short chunk (the last, partial batch) is
