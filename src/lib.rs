@@ -27,7 +27,8 @@ pub mod train;
 
 #[cfg(feature = "alloc")]
 extern crate alloc;
-#[cfg(feature = "std")]
+// The unit tests use `std` (the test harness needs it anyway), also in builds without it.
+#[cfg(any(feature = "std", test))]
 extern crate std;
 
 pub use kernels::Zeroable;

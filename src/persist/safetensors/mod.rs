@@ -40,7 +40,7 @@ use core::fmt::Write;
 use super::json::{self, SyntaxError, Value};
 use crate::Scalar;
 use crate::schema::{Item, Persist, TensorInfo, Torch};
-use header::{Dtype, Header, Tensor};
+use header::{Dtype, Header, Index, Tensor};
 
 /// A safetensors file, its header checked, ready to load into networks.
 ///
@@ -123,7 +123,7 @@ impl<'a> Safetensors<'a> {
     /// Replaces the weights of `net` with the file's. Everything is checked first, so on an
     /// error `net` is unchanged.
     pub fn load_into<T: Scalar, N: Persist<T>>(&self, net: &mut N) -> Result<(), ImportError> {
-        self.check(net)?;
+        let index = self.check(net)?;
         let mut layers = 0;
         N::walk_items([net], &mut |item| match item {
             Item::Layer(_) => layers += 1,
@@ -131,7 +131,7 @@ impl<'a> Safetensors<'a> {
                 let k = layers - 1;
                 // `check` found every tensor with its right dtype and shape.
                 if let Some(name) = info.torch.name()
-                    && let Ok(Some(tensor)) = self.header.find(&self.name(k, name))
+                    && let Ok(Some(tensor)) = index.find(&self.name(k, name))
                 {
                     read_tensor(info, &tensor, values);
                 }
@@ -142,8 +142,9 @@ impl<'a> Safetensors<'a> {
     }
 
     /// Checks that `net` finds every tensor it needs, with the right dtype and shape, and that
-    /// every tensor of the file has a place in `net`.
-    fn check<T: Scalar, N: Persist<T>>(&self, net: &N) -> Result<(), ImportError> {
+    /// every tensor of the file has a place in `net`; returns the file's index for loading.
+    fn check<T: Scalar, N: Persist<T>>(&self, net: &N) -> Result<Index<'a>, ImportError> {
+        let index = Index::new(self.header)?;
         let mut result = Ok(());
         let mut layers = 0;
         net.visit_items(&mut |item| match item {
@@ -158,13 +159,43 @@ impl<'a> Safetensors<'a> {
                 if let Torch::Transposed(_) = info.torch {
                     dims[..rank].reverse();
                 }
-                result = self.check_tensor::<T>(layers - 1, field, &dims[..rank]);
+                result = self.check_tensor::<T>(&index, layers - 1, field, &dims[..rank]);
             }
             _ => {}
         });
         result?;
+        self.check_every_tensor_is_taken(net)?;
+        Ok(index)
+    }
+
+    /// Every tensor of the file must be one `net` reads or may skip. With `alloc` the names
+    /// `net` takes are listed and sorted once; without, each file entry walks the net.
+    fn check_every_tensor_is_taken<T: Scalar, N: Persist<T>>(
+        &self,
+        net: &N,
+    ) -> Result<(), ImportError> {
+        #[cfg(feature = "alloc")]
+        let taken = {
+            let mut taken = alloc::vec::Vec::new();
+            self.for_each_taken_name(net, |name| taken.push(name));
+            taken.sort_unstable_by(|a, b| a.as_str().cmp(b.as_str()));
+            taken
+        };
         self.header.for_each_tensor(|key, _| {
-            if self.takes(net, key) {
+            #[cfg(feature = "alloc")]
+            let takes = {
+                let key = header::decode(key);
+                taken
+                    .binary_search_by(|name| name.as_str().cmp(key.as_str()))
+                    .is_ok()
+            };
+            #[cfg(not(feature = "alloc"))]
+            let takes = {
+                let mut takes = false;
+                self.for_each_taken_name(net, |name| takes |= key.eq_str(name.as_str()));
+                takes
+            };
+            if takes {
                 Ok(())
             } else {
                 Err(ImportError::UnexpectedTensor {
@@ -174,14 +205,37 @@ impl<'a> Safetensors<'a> {
         })
     }
 
+    /// Calls `f` with every name `net` reads or may skip in a file: `{prefix}{k}.{field}`.
+    fn for_each_taken_name<T: Scalar, N: Persist<T>>(
+        &self,
+        net: &N,
+        mut f: impl FnMut(TensorName),
+    ) {
+        let mut layers = 0;
+        net.visit_items(&mut |item| match item {
+            Item::Layer(layer) => {
+                layers += 1;
+                for field in layer.torch_ignores {
+                    f(self.name(layers - 1, field));
+                }
+            }
+            Item::Tensor(info, _) => {
+                if let Some(field) = info.torch.name() {
+                    f(self.name(layers - 1, field));
+                }
+            }
+            _ => {}
+        });
+    }
+
     fn check_tensor<T: Scalar>(
         &self,
+        index: &Index<'a>,
         layer: usize,
         field: &'static str,
         dims: &[usize],
     ) -> Result<(), ImportError> {
-        let tensor = self
-            .header
+        let tensor = index
             .find(&self.name(layer, field))?
             .ok_or(ImportError::MissingTensor { layer, field })?;
         let exact = match tensor.dtype {
@@ -206,28 +260,6 @@ impl<'a> Safetensors<'a> {
             });
         }
         Ok(())
-    }
-
-    /// `true` when `key` names a tensor some layer of `net` reads, or one it may skip.
-    fn takes<T: Scalar, N: Persist<T>>(&self, net: &N, key: json::Str<'_>) -> bool {
-        let mut takes = false;
-        let mut layers = 0;
-        net.visit_items(&mut |item| match item {
-            Item::Layer(layer) => {
-                layers += 1;
-                takes |= layer
-                    .torch_ignores
-                    .iter()
-                    .any(|field| key.eq_str(self.name(layers - 1, field).as_str()));
-            }
-            Item::Tensor(info, _) => {
-                if let Some(field) = info.torch.name() {
-                    takes |= key.eq_str(self.name(layers - 1, field).as_str());
-                }
-            }
-            _ => {}
-        });
-        takes
     }
 
     /// The file's name for field `field` of layer `k`: `{prefix}{k}.{field}`.
@@ -260,5 +292,105 @@ fn read_tensor<T: Scalar>(info: &TensorInfo<'_>, tensor: &Tensor<'_>, values: &m
             }
         }
         _ => tensor.read_into(values),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The import's lookups, in whichever build runs the unit tests: with `alloc` (the sorted
+    //! index) and without (scanning the header), as CI runs both.
+    use super::*;
+    use crate::{Linear, Sigmoid};
+
+    /// A safetensors file of `(name, shape, values)` entries, in that order, written by hand.
+    fn file<const N: usize>(entries: [(&str, &[usize], &[f32]); N], out: &mut [u8]) -> usize {
+        let mut header = [0u8; 512];
+        let mut at = 0;
+        let mut offset = 0;
+        let mut push = |bytes: &[u8], at: &mut usize| {
+            header[*at..*at + bytes.len()].copy_from_slice(bytes);
+            *at += bytes.len();
+        };
+        push(b"{", &mut at);
+        for (i, (name, shape, values)) in entries.iter().enumerate() {
+            let mut entry = TensorName::new();
+            let _ = write!(
+                entry,
+                "{}\"{name}\":{{\"dtype\":\"F32\",\"shape\":[",
+                if i > 0 { "," } else { "" }
+            );
+            push(entry.as_str().as_bytes(), &mut at);
+            for (j, d) in shape.iter().enumerate() {
+                let mut dim = TensorName::new();
+                let _ = write!(dim, "{}{d}", if j > 0 { "," } else { "" });
+                push(dim.as_str().as_bytes(), &mut at);
+            }
+            let mut offsets = TensorName::new();
+            let end = offset + 4 * values.len();
+            let _ = write!(offsets, "],\"data_offsets\":[{offset},{end}]}}");
+            push(offsets.as_str().as_bytes(), &mut at);
+            offset = end;
+        }
+        push(b"}", &mut at);
+        out[..8].copy_from_slice(&(at as u64).to_le_bytes());
+        out[8..8 + at].copy_from_slice(&header[..at]);
+        let mut data = 8 + at;
+        for (_, _, values) in entries {
+            for v in values {
+                out[data..data + 4].copy_from_slice(&v.to_le_bytes());
+                data += 4;
+            }
+        }
+        data
+    }
+
+    #[test]
+    fn tensors_are_found_by_name_in_any_order() {
+        let mut bytes = [0u8; 1024];
+        let len = file(
+            [
+                ("2.bias", &[1], &[0.5]),
+                ("0.weight", &[2, 1], &[1.0, -1.0]),
+                ("2.weight", &[1, 2], &[0.25, 4.0]),
+                ("0.bias", &[2], &[0.125, 2.0]),
+            ],
+            &mut bytes,
+        );
+        let net: (Linear<1, 2>, Sigmoid, Linear<2, 1>) =
+            Safetensors::parse(&bytes[..len]).unwrap().load().unwrap();
+        assert_eq!(net.0.w, [[1.0, -1.0]]);
+        assert_eq!(net.0.w0, [0.125, 2.0]);
+        assert_eq!(net.2.w, [[0.25], [4.0]]);
+        assert_eq!(net.2.w0, [0.5]);
+
+        let len = file(
+            [
+                ("0.weight", &[2, 1], &[1.0, -1.0]),
+                ("0.bias", &[2], &[0.125, 2.0]),
+                ("2.weight", &[1, 2], &[0.25, 4.0]),
+                ("2.bias", &[1], &[0.5]),
+                ("3.bias", &[1], &[0.5]),
+            ],
+            &mut bytes,
+        );
+        let extra = Safetensors::parse(&bytes[..len])
+            .unwrap()
+            .load::<f32, (Linear<1, 2>, Sigmoid, Linear<2, 1>)>();
+        assert!(
+            matches!(extra, Err(ImportError::UnexpectedTensor { name }) if name.as_str() == "3.bias")
+        );
+        let missing = Safetensors::parse(&bytes[..len]).unwrap().load::<f32, (
+            Linear<1, 2>,
+            Sigmoid,
+            Linear<2, 1>,
+            Linear<1, 1>,
+        )>();
+        assert_eq!(
+            missing.err(),
+            Some(ImportError::MissingTensor {
+                layer: 3,
+                field: "weight"
+            })
+        );
     }
 }
