@@ -133,3 +133,8 @@ pub fn argmax<T: Scalar, const N: usize>(x: &[T; N]) -> usize {
 pub fn argmax_rows<T: Scalar, const R: usize, const C: usize>(a: &[[T; C]; R]) -> [usize; R] {
     a.map(|row| kernels::argmax(&row))
 }
+
+/// `true` when this build, on this CPU, computes the products above with fused multiply-adds
+/// (`a + x * w` rounded once): with `std` on x86_64 CPUs with AVX2 and FMA, or in builds for
+/// such CPUs, unless the `libm` feature asks for the same bits as every other target.
+pub use crate::kernels::fused_multiply_add;

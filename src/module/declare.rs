@@ -94,6 +94,14 @@ macro_rules! layer {
             $($randomize)*
         }
     };
+    (@info [$scalar:expr], $path:expr, [$($arg:expr),*], [$($ignore:expr),*]) => {
+        $crate::schema::LayerInfo {
+            path: $path,
+            args: &[$($arg as usize),*],
+            scalar: $scalar,
+            torch_ignores: &[$($ignore),*],
+        }
+    };
     (
         @persist [$($generics:tt)*] $ty:ty, $t:ident, [$scalar:expr], $path:expr, [$($arg:expr),*],
         [$($ignore:expr),*], $this:ident, [$($field:ident : $fty:ty => $role:ident, $init:expr, $torch:expr;)*]
@@ -111,14 +119,9 @@ macro_rules! layer {
             fn visit_items(&self, f: &mut impl FnMut($crate::schema::Item<'_, &[$t]>)) {
                 #[allow(unused_imports)]
                 use $crate::schema::{Init, Torch};
-                let args: &[usize] = &[$($arg as usize),*];
-                let torch_ignores: &[&'static str] = &[$($ignore),*];
-                f($crate::schema::Item::Layer(&$crate::schema::LayerInfo {
-                    path: $path,
-                    args,
-                    scalar: $scalar,
-                    torch_ignores,
-                }));
+                f($crate::schema::Item::Layer(
+                    &$crate::layer!(@info [$scalar], $path, [$($arg),*], [$($ignore),*]),
+                ));
                 let $this = self;
                 $({
                     let dims = <$fty as $crate::kernels::Flat<$t>>::DIMS;
@@ -144,14 +147,9 @@ macro_rules! layer {
             ) {
                 #[allow(unused_imports)]
                 use $crate::schema::{Init, Torch};
-                let args: &[usize] = &[$($arg as usize),*];
-                let torch_ignores: &[&'static str] = &[$($ignore),*];
-                f($crate::schema::Item::Layer(&$crate::schema::LayerInfo {
-                    path: $path,
-                    args,
-                    scalar: $scalar,
-                    torch_ignores,
-                }));
+                f($crate::schema::Item::Layer(
+                    &$crate::layer!(@info [$scalar], $path, [$($arg),*], [$($ignore),*]),
+                ));
                 $({
                     let dims = <$fty as $crate::kernels::Flat<$t>>::DIMS;
                     let info = {
