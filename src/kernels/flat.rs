@@ -1,4 +1,5 @@
-//! Tensors seen as flat slices: what the parameter walk hands to optimizers and file formats.
+//! Tensors seen as flat slices: what the parameter walk hands to optimizers and file formats
+//! (chapter section 5: the update runs over every weight `W^l`, `W0^l` the same way).
 
 use crate::Scalar;
 

@@ -1,4 +1,5 @@
-//! [`layer!`](crate::layer): a layer's tensors, declared once.
+//! [`layer!`](crate::layer): a layer's tensors, declared once (chapter section 2.1: a layer is its
+//! weights; section 5: how they start; section 8.3: state kept beside them).
 
 /// Declares a layer's tensors once, and from that list implements
 /// [`Persist`](crate::schema::Persist) (so [`Params`](crate::Params), the weight file, the
