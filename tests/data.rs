@@ -87,7 +87,7 @@ fn labels_become_one_hot_targets_and_back() {
 fn split_keeps_every_sample_once() {
     let x: Vec<[f64; 1]> = (0..10).map(|i| [i as f64]).collect();
     let y: Vec<usize> = (0..10).collect();
-    let split = train_test_split(&x, &y, 0.3, &mut common::rng(1));
+    let split = train_test_split(&x, &y, 0.3, &mut common::rng(1)).unwrap();
     assert_eq!((split.train_x.len(), split.test_x.len()), (7, 3));
     let mut seen: Vec<usize> = split.train_y.iter().chain(&split.test_y).copied().collect();
     seen.sort();
@@ -97,7 +97,7 @@ fn split_keeps_every_sample_once() {
     }
     assert_eq!(
         split,
-        train_test_split(&x, &y, 0.3, &mut common::rng(1)),
+        train_test_split(&x, &y, 0.3, &mut common::rng(1)).unwrap(),
         "same seed, same split"
     );
 }
@@ -105,7 +105,7 @@ fn split_keeps_every_sample_once() {
 #[test]
 fn standardizer_centres_and_scales() {
     let mut x = vec![[1.0, 5.0], [3.0, 5.0], [5.0, 5.0]];
-    let s = Standardizer::fit(&x);
+    let s = Standardizer::fit(&x).unwrap();
     assert_eq!(s.mean, [3.0, 5.0]);
     s.apply_all(&mut x);
     let std = (8.0f64 / 3.0).sqrt();
@@ -119,7 +119,7 @@ fn standardizer_centres_and_scales() {
 #[test]
 fn standardizer_keeps_a_small_spread_on_a_large_offset() {
     let x: Vec<[f64; 1]> = (0..4).map(|i| [1e9 + f64::from(i)]).collect();
-    let s = Standardizer::fit(&x);
+    let s = Standardizer::fit(&x).unwrap();
     assert_eq!(s.mean, [1e9 + 1.5]);
     assert!(
         (s.std[0] - 1.25f64.sqrt()).abs() < 1e-12,

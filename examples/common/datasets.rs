@@ -20,7 +20,7 @@ pub fn digits() -> Result<Split<[f32; 64], [f32; 10]>> {
     let data = parse_labeled_csv::<f32, 64>(csv, Header::Present)?;
     let targets = one_hot_all::<f32, 10>(&data.labels)?;
     let pixels: Vec<[f32; 64]> = data.features.iter().map(|r| r.map(|v| v / 16.0)).collect();
-    Ok(train_test_split(&pixels, &targets, 0.2, &mut split_seed()))
+    Ok(train_test_split(&pixels, &targets, 0.2, &mut split_seed())?)
 }
 
 /// Fisher's iris: 4 measurements in cm, standardized with the training statistics; one-hot
@@ -29,8 +29,8 @@ pub fn iris() -> Result<Split<[f32; 4], [f32; 3]>> {
     let csv = include_str!("../../data/iris.csv");
     let data = parse_labeled_csv::<f32, 4>(csv, Header::Present)?;
     let targets = one_hot_all::<f32, 3>(&data.labels)?;
-    let mut split = train_test_split(&data.features, &targets, 0.2, &mut split_seed());
-    standardize(&mut split);
+    let mut split = train_test_split(&data.features, &targets, 0.2, &mut split_seed())?;
+    standardize(&mut split)?;
     Ok(split)
 }
 
@@ -40,8 +40,8 @@ pub fn breast_cancer() -> Result<Split<[f64; 30], [f64; 1]>> {
     let csv = include_str!("../../data/breast_cancer.csv");
     let data = parse_labeled_csv::<f64, 30>(csv, Header::Present)?;
     let targets: Vec<[f64; 1]> = data.labels.iter().map(|&l| [l]).collect();
-    let mut split = train_test_split(&data.features, &targets, 0.2, &mut split_seed());
-    standardize(&mut split);
+    let mut split = train_test_split(&data.features, &targets, 0.2, &mut split_seed())?;
+    standardize(&mut split)?;
     Ok(split)
 }
 
@@ -59,17 +59,18 @@ pub fn diabetes() -> Result<Diabetes> {
     let csv = include_str!("../../data/diabetes.csv");
     let data = parse_labeled_csv::<f64, 10>(csv, Header::Present)?;
     let targets: Vec<[f64; 1]> = data.labels.iter().map(|&t| [t]).collect();
-    let mut split = train_test_split(&data.features, &targets, 0.2, &mut split_seed());
-    standardize(&mut split);
-    let target = Standardizer::fit(&split.train_y);
+    let mut split = train_test_split(&data.features, &targets, 0.2, &mut split_seed())?;
+    standardize(&mut split)?;
+    let target = Standardizer::fit(&split.train_y)?;
     target.apply_all(&mut split.train_y);
     target.apply_all(&mut split.test_y);
     Ok(Diabetes { split, target })
 }
 
 /// Standardizes both parts' features with the training part's statistics.
-fn standardize<T: constnet::Scalar, const N: usize, Y>(split: &mut Split<[T; N], Y>) {
-    let scaler = Standardizer::fit(&split.train_x);
+fn standardize<T: constnet::Scalar, const N: usize, Y>(split: &mut Split<[T; N], Y>) -> Result<()> {
+    let scaler = Standardizer::fit(&split.train_x)?;
     scaler.apply_all(&mut split.train_x);
     scaler.apply_all(&mut split.test_x);
+    Ok(())
 }

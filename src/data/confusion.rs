@@ -52,30 +52,34 @@ impl<const C: usize> ConfusionMatrix<C> {
         m
     }
 
-    /// Counts one sample of class `truth` predicted as `guess`; out-of-range classes are not
-    /// counted (and `false` is returned).
+    /// Counts one sample of class `truth` predicted as `guess`; out-of-range classes, and a count
+    /// already at `usize::MAX` (a long-running device on a 32-bit core), are not counted (and
+    /// `false` is returned).
     pub fn record(&mut self, truth: usize, guess: usize) -> bool {
         match self
             .counts
             .get_mut(truth)
             .and_then(|row| row.get_mut(guess))
         {
-            Some(count) => {
-                *count += 1;
-                true
-            }
+            Some(count) => match count.checked_add(1) {
+                Some(more) => {
+                    *count = more;
+                    true
+                }
+                None => false,
+            },
             None => false,
         }
     }
 
-    /// Samples counted.
+    /// Samples counted (at most `usize::MAX`: the sum saturates rather than wrap).
     pub fn total(&self) -> usize {
-        self.counts.iter().flatten().sum()
+        saturating_sum(self.counts.iter().flatten().copied())
     }
 
-    /// Samples guessed right.
+    /// Samples guessed right (saturating, as [`total`](Self::total)).
     pub fn correct(&self) -> usize {
-        (0..C).map(|i| self.counts[i][i]).sum()
+        saturating_sum((0..C).map(|i| self.counts[i][i]))
     }
 
     /// Fraction guessed right; `None` when nothing was counted.
@@ -86,7 +90,7 @@ impl<const C: usize> ConfusionMatrix<C> {
     /// Of the samples of class `class`, the fraction guessed right; `None` without any.
     pub fn recall(&self, class: usize) -> Option<f64> {
         let row = self.counts.get(class)?;
-        ratio(row[class], row.iter().sum())
+        ratio(row[class], saturating_sum(row.iter().copied()))
     }
 
     /// Of the samples guessed as `class`, the fraction that are; `None` without any.
@@ -94,9 +98,14 @@ impl<const C: usize> ConfusionMatrix<C> {
         if class >= C {
             return None;
         }
-        let guessed = self.counts.iter().map(|row| row[class]).sum();
+        let guessed = saturating_sum(self.counts.iter().map(|row| row[class]));
         ratio(self.counts[class][class], guessed)
     }
+}
+
+/// A sum of counts that stops at `usize::MAX` instead of overflowing.
+fn saturating_sum(counts: impl Iterator<Item = usize>) -> usize {
+    counts.fold(0, usize::saturating_add)
 }
 
 fn ratio(part: usize, whole: usize) -> Option<f64> {

@@ -131,7 +131,8 @@ pub fn parse_labeled_csv<T: Scalar, const N: usize>(
                 column: column + 1,
                 kind: CsvErrorKind::NotANumber(field.into()),
             })?;
-            if !value.is_finite() {
+            // Finite in f64 but not in `T` (1e39 in f32) is not finite either.
+            if !value.is_finite() || !T::from_f64(value).is_finite() {
                 return Err(CsvError {
                     line: line_no,
                     column: column + 1,

@@ -22,5 +22,5 @@ pub use csv::{CsvError, CsvErrorKind, Header, Labeled, parse_labeled_csv};
 pub use labels::one_hot_all;
 pub use labels::{LabelError, one_hot, to_class};
 #[cfg(feature = "alloc")]
-pub use split::{Split, train_test_split};
-pub use standardize::Standardizer;
+pub use split::{Split, SplitError, train_test_split};
+pub use standardize::{StandardizeError, Standardizer};

@@ -2,6 +2,34 @@
 
 use crate::{Scalar, kernels};
 
+/// Why a standardizer could not be fitted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StandardizeError {
+    /// A value is NaN or infinite.
+    NotFinite {
+        /// Its sample, from 0.
+        sample: usize,
+        /// Its feature, from 0.
+        feature: usize,
+    },
+}
+
+impl core::fmt::Display for StandardizeError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match *self {
+            Self::NotFinite { sample, feature } => {
+                write!(
+                    f,
+                    "sample {sample}, feature {feature}: NaN or infinite value"
+                )
+            }
+        }
+    }
+}
+
+impl core::error::Error for StandardizeError {}
+
 /// Per-feature mean and standard deviation, to map features to `(x - mean) / std`.
 ///
 /// Fit it on the training part only, then apply it to every part.
@@ -16,13 +44,22 @@ pub struct Standardizer<T, const N: usize> {
 impl<T: Scalar, const N: usize> Standardizer<T, N> {
     /// Measures the mean and (biased) standard deviation of every feature, in `f64` and in two
     /// passes, so a feature with a large offset and a small spread (timestamps) keeps its
-    /// precision. An empty slice gives the identity map.
-    pub fn fit(samples: &[[T; N]]) -> Self {
+    /// precision. An empty slice gives the identity map. A NaN or infinite value is an error
+    /// naming its sample and feature: its statistics would be NaN, and so every standardized
+    /// value of that feature.
+    pub fn fit(samples: &[[T; N]]) -> Result<Self, StandardizeError> {
+        for (sample, row) in samples.iter().enumerate() {
+            if let Some(feature) = row.iter().position(|v| !v.is_finite()) {
+                return Err(StandardizeError::NotFinite { sample, feature });
+            }
+        }
+        // Of finite values, the mean and the (biased) deviation are at most the largest
+        // magnitude, so they fit `T` too.
         let (mean, std) = kernels::column_mean_sigma_in::<T, f64, N>(samples);
-        Self {
+        Ok(Self {
             mean: mean.map(T::from_f64),
             std: std.map(|s| if s > 1e-12 { T::from_f64(s) } else { T::one() }),
-        }
+        })
     }
 
     /// `(x - mean) / std` for one sample.

@@ -44,6 +44,14 @@ pub fn add_assign<T: Scalar, const N: usize>(y: &mut [T; N], x: &[T; N]) {
     }
 }
 
+/// `max(x, floor)` that keeps a NaN `x` (`f32::max` and `f64::max` return the other operand,
+/// which would hide it): a clamp that never turns a NaN into a number.
+#[inline(always)]
+pub fn at_least<T: Scalar>(x: T, floor: T) -> T {
+    // `x < floor` is false for NaN.
+    if x < floor { floor } else { x }
+}
+
 /// Applies `f` to every element.
 #[inline(always)]
 pub fn map<T: Scalar, const N: usize>(x: &[T; N], f: impl Fn(T) -> T) -> [T; N] {

@@ -34,8 +34,8 @@ mod reduce;
 mod zeroable;
 
 pub use elementwise::{
-    add_assign, axpy, axpy_slice, map, masked_scale, running_average, running_average_step,
-    softmax, softmax_backward, update_slice, zip_map, zip3_map,
+    add_assign, at_least, axpy, axpy_slice, map, masked_scale, running_average,
+    running_average_step, softmax, softmax_backward, update_slice, zip_map, zip3_map,
 };
 pub use flat::Flat;
 pub use linear_algebra::{

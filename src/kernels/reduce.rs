@@ -46,13 +46,15 @@ pub fn max<T: Scalar>(x: &[T]) -> T {
     x.iter().fold(T::neg_infinity(), |m, &v| m.max(v))
 }
 
-/// Index of the first largest element; `0` for an empty array. NaN never wins.
+/// Index of the first largest element; `0` for an empty array. A NaN counts as larger than
+/// every number, as in PyTorch's `argmax`, so a NaN output names its own position instead of
+/// hiding behind the largest number.
 #[inline(always)]
 pub fn argmax<T: Scalar>(x: &[T]) -> usize {
     let mut best = 0;
     let mut best_value = T::neg_infinity();
     for (i, &v) in x.iter().enumerate() {
-        if v > best_value {
+        if v > best_value || (v.is_nan() && !best_value.is_nan()) {
             best = i;
             best_value = v;
         }

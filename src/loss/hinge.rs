@@ -11,14 +11,19 @@ pub struct Hinge;
 
 impl<T: Scalar, const N: usize> Loss<T, N> for Hinge {
     fn value(&self, a: &[T; N], y: &[T; N]) -> T {
-        let margins = kernels::zip_map(a, y, |ai, yi| (T::one() - ai * yi).max(T::zero()));
+        let margins = kernels::zip_map(a, y, |ai, yi| {
+            kernels::at_least(T::one() - ai * yi, T::zero())
+        });
         kernels::sum(&margins)
     }
 
     fn grad(&self, a: &[T; N], y: &[T; N]) -> [T; N] {
         kernels::zip_map(a, y, |ai, yi| {
-            if T::one() - ai * yi > T::zero() {
+            let margin = T::one() - ai * yi;
+            if margin > T::zero() {
                 -yi
+            } else if margin.is_nan() {
+                margin
             } else {
                 T::zero()
             }

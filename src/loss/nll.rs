@@ -18,7 +18,8 @@ impl<T: Scalar, const N: usize> Loss<T, N> for Nll {
     fn value(&self, a: &[T; N], y: &[T; N]) -> T {
         let tiny = T::min_positive_value();
         let terms = kernels::zip_map(a, y, |ai, yi| {
-            -(yi * math::ln(ai.max(tiny)) + (T::one() - yi) * math::ln((T::one() - ai).max(tiny)))
+            -(yi * math::ln(kernels::at_least(ai, tiny))
+                + (T::one() - yi) * math::ln(kernels::at_least(T::one() - ai, tiny)))
         });
         kernels::sum(&terms)
     }
@@ -34,7 +35,7 @@ impl<T: Scalar, const N: usize> Loss<T, N> for Nll {
         Some(
             a.iter()
                 .zip(y)
-                .all(|(&ai, &yi)| (ai >= half) == (yi >= half)),
+                .all(|(&ai, &yi)| !ai.is_nan() && (ai >= half) == (yi >= half)),
         )
     }
 }

@@ -17,7 +17,7 @@ impl<T: Scalar, const N: usize> Loss<T, N> for Nllm {
     /// that underflowed to 0 gives a large finite loss rather than infinity.
     fn value(&self, a: &[T; N], y: &[T; N]) -> T {
         let tiny = T::min_positive_value();
-        let terms = kernels::zip_map(a, y, |ai, yi| -yi * math::ln(ai.max(tiny)));
+        let terms = kernels::zip_map(a, y, |ai, yi| -yi * math::ln(kernels::at_least(ai, tiny)));
         kernels::sum(&terms)
     }
 
@@ -28,7 +28,7 @@ impl<T: Scalar, const N: usize> Loss<T, N> for Nllm {
     }
 
     fn correct(&self, a: &[T; N], y: &[T; N]) -> Option<bool> {
-        Some(kernels::argmax(a) == kernels::argmax(y))
+        Some(kernels::all_finite(a) && kernels::argmax(a) == kernels::argmax(y))
     }
 }
 

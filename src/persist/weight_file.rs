@@ -44,6 +44,12 @@ pub enum NonFinite {
 pub enum LoadError {
     /// The file does not start with `CNET`: it is not a constnet weight file.
     BadMagic,
+    /// The header's reserved byte (byte 7) is not zero: a file this build does not know how to
+    /// read (saving it back would not give the same bytes).
+    ReservedByte {
+        /// The byte found.
+        found: u8,
+    },
     /// The file's format version is not one this build reads.
     UnsupportedVersion {
         /// The version in the file.
@@ -102,6 +108,11 @@ impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
             Self::BadMagic => write!(f, "not a constnet weight file (no `CNET` magic)"),
+            Self::ReservedByte { found } => write!(
+                f,
+                "the weight file's reserved header byte is {found:#04x}, not 0: not a file this \
+                 build reads"
+            ),
             Self::UnsupportedVersion { found } => write!(
                 f,
                 "weight file format version {found}; this build reads version {VERSION}"
@@ -350,6 +361,9 @@ fn check_file<'b, T: Scalar, N: WeightFile<T>>(
     let version = u16::from_le_bytes([header[4], header[5]]);
     if version != VERSION {
         return Err(LoadError::UnsupportedVersion { found: version });
+    }
+    if header[7] != 0 {
+        return Err(LoadError::ReservedByte { found: header[7] });
     }
     if usize::from(header[6]) != T::BYTES {
         return Err(LoadError::WrongScalar {

@@ -6,14 +6,16 @@ use crate::Scalar;
 /// `ReLU(z) = max(0, z)`.
 ///
 /// Its derivative is `1` for `z > 0` and `0` for `z < 0`; at `z = 0` this crate uses `0`, as
-/// PyTorch does.
+/// PyTorch does. `ReLU(NaN)` is NaN, as in PyTorch.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct ReLU;
 
 impl Elementwise for ReLU {
     #[inline(always)]
     fn activate<T: Scalar>(z: T) -> T {
-        if z > T::zero() { z } else { T::zero() }
+        // One comparison, false for NaN, so NaN stays NaN as in PyTorch: a clamp must not turn
+        // a broken value into a number.
+        if z <= T::zero() { T::zero() } else { z }
     }
     #[inline(always)]
     fn derivative<T: Scalar>(z: T, _a: T) -> T {
