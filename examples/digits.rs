@@ -154,7 +154,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     net.save(format!("{target}/digits.cnet"))?;
     std::fs::write(
         format!("{target}/digits_net.rs"),
-        to_rust_source(&net, "DIGITS"),
+        to_rust_source(&net, "DIGITS")?,
     )?;
     println!(
         "saved {target}/digits.cnet ({} bytes) and {target}/digits_net.rs",

@@ -41,7 +41,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     net.save(format!("{dir}/digits.cnet"))?;
     std::fs::write(
         format!("{dir}/digits_net.rs"),
-        to_rust_source(&net, "DIGITS"),
+        to_rust_source(&net, "DIGITS")?,
     )?;
 
     // An untrained 4-16-16-3 net: the firmware measures the code and flash such a net takes.
@@ -56,7 +56,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let small = Small::init(&mut Pcg64Mcg::seed_from_u64(5));
     std::fs::write(
         format!("{dir}/small_net.rs"),
-        to_rust_source(&small, "SMALL"),
+        to_rust_source(&small, "SMALL")?,
     )?;
 
     let mut cases = String::new();

@@ -149,7 +149,7 @@ fn it_saves_and_loads_through_the_weight_file() {
 #[test]
 fn it_exports_as_rust_source_that_compiles_to_the_same_net() {
     let net = net();
-    let text = to_rust_source(&net, "CUSTOM");
+    let text = to_rust_source(&net, "CUSTOM").unwrap();
     if std::env::var_os("UPDATE_FIXTURES").is_some() {
         std::fs::write("tests/fixtures/custom_layer_net.rs", &text).unwrap();
     }

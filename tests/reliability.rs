@@ -154,3 +154,64 @@ fn a_standardizer_of_a_nan_column_is_an_error() {
     let huge = Standardizer::fit(&[[f32::MAX], [-f32::MAX]]).unwrap();
     assert_eq!((huge.mean, huge.std), ([0.0], [f32::MAX]));
 }
+
+// ---- State is never lost ----
+
+#[test]
+fn save_replaces_the_file_whole_instead_of_rewriting_it_in_place() {
+    type Net = (Linear<3, 2>, Sigmoid);
+    let dir = std::env::temp_dir().join(format!("constnet-save-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("net.cnet");
+    let old = Net::init(&mut rng(1));
+    old.save(&path).unwrap();
+    // A reader that opened the old file (or a crash midway) must see the old bytes whole: with
+    // a truncate-and-write in place, this handle would see the new bytes or a torn file.
+    let mut reader = std::fs::File::open(&path).unwrap();
+    let new = Net::init(&mut rng(2));
+    new.save(&path).unwrap();
+    let mut seen = Vec::new();
+    std::io::Read::read_to_end(&mut reader, &mut seen).unwrap();
+    assert_eq!(Net::from_bytes(&seen).unwrap(), old);
+    assert_eq!(Net::load(&path).unwrap(), new);
+    // Nothing is left beside it.
+    let names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["net.cnet"]);
+    // A folder that does not exist is an error, and creates nothing.
+    assert!(new.save(dir.join("missing/net.cnet")).is_err());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+// ---- Generated source is valid Rust, or an error ----
+
+#[test]
+fn rust_source_names_must_be_identifiers_and_nan_payloads_survive() {
+    use constnet::persist::{SourceError, to_rust_source};
+    let mut net = (Linear::<1, 3, f32>::zeros(),);
+    for bad in ["", "123", "a-b", "x;}", "NET\nfn evil() {}", "é", "_"] {
+        assert_eq!(
+            to_rust_source(&net, bad),
+            Err(SourceError::NotAnIdentifier(bad.into())),
+            "{bad:?}"
+        );
+    }
+    for keyword in ["fn", "type", "self", "Self", "async", "gen"] {
+        assert_eq!(
+            to_rust_source(&net, keyword),
+            Err(SourceError::Keyword(keyword.into()))
+        );
+    }
+    assert!(to_rust_source(&net, "_private_2").is_ok());
+    // A NaN with a payload of its own keeps its bits; the usual NaN reads as `NAN`.
+    let payload = f32::from_bits(0x7fc0_1234);
+    let negative = f32::from_bits(0xffc0_0000);
+    net.0.w = [[payload, negative, f32::NAN]];
+    let text = to_rust_source(&net, "NANS").unwrap();
+    assert!(
+        text.contains("[f32::from_bits(0x7fc01234), f32::from_bits(0xffc00000), f32::NAN]"),
+        "{text}"
+    );
+}

@@ -52,7 +52,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     // 4. Rust source: a `const` of the net's type, to compile in.
-    let source = to_rust_source(&trained, "IRIS");
+    let source = to_rust_source(&trained, "IRIS")?;
     println!("Rust source: {} lines, starting", source.lines().count());
     for line in source.lines().skip(3).take(4) {
         println!("    {line}");

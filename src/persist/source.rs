@@ -16,13 +16,20 @@ use crate::schema::{Item, LayerInfo, Persist, TensorInfo};
 /// use constnet::persist::to_rust_source;
 ///
 /// let net = (Linear::<2, 1, f32> { w: [[0.5], [-1.25]], w0: [0.1] }, Sigmoid);
-/// let source = to_rust_source(&net, "GATE");
+/// let source = to_rust_source(&net, "GATE")?;
 /// assert!(source.contains("pub const GATE: (constnet::Linear<2, 1, f32>, constnet::Sigmoid,) = ("));
 /// assert!(source.contains("[-1.25],"));
+/// // The name must be a Rust identifier that is not a keyword.
+/// assert!(to_rust_source(&net, "fn").is_err());
+/// # Ok::<(), constnet::persist::SourceError>(())
 /// ```
 ///
 /// Write the text to a file and `include!` it, or paste it into a module of its own.
-pub fn to_rust_source<T: Scalar, N: Persist<T>>(net: &N, name: &str) -> String {
+pub fn to_rust_source<T: Scalar, N: Persist<T>>(
+    net: &N,
+    name: &str,
+) -> Result<String, SourceError> {
+    check_identifier(name)?;
     let mut writer = SourceWriter::default();
     net.visit_items(&mut |item| writer.item(item));
     writer.finish();
@@ -36,7 +43,63 @@ pub fn to_rust_source<T: Scalar, N: Persist<T>>(net: &N, name: &str) -> String {
          pub const {name}: {} = {};\n",
         writer.ty, writer.value
     );
-    out
+    Ok(out)
+}
+
+/// Why a net could not be written as Rust source.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SourceError {
+    /// The constant's name is not an ASCII Rust identifier (a letter or `_`, then letters,
+    /// digits or `_`; not `_` alone).
+    NotAnIdentifier(String),
+    /// The constant's name is a Rust keyword (`fn`, `type`, `self`, ...).
+    Keyword(String),
+}
+
+impl core::fmt::Display for SourceError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::NotAnIdentifier(name) => {
+                write!(
+                    f,
+                    "{name:?} is not a Rust identifier, so it cannot name the constant"
+                )
+            }
+            Self::Keyword(name) => {
+                write!(
+                    f,
+                    "{name:?} is a Rust keyword, so it cannot name the constant"
+                )
+            }
+        }
+    }
+}
+
+impl core::error::Error for SourceError {}
+
+/// Every keyword of Rust 2024, strict and reserved: none can name a constant.
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// `Ok` when `name` can name a constant in generated source.
+fn check_identifier(name: &str) -> Result<(), SourceError> {
+    let mut chars = name.chars();
+    let starts_well = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+    if !starts_well || name == "_" || !chars.all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err(SourceError::NotAnIdentifier(name.into()));
+    }
+    if KEYWORDS.contains(&name) {
+        return Err(SourceError::Keyword(name.into()));
+    }
+    Ok(())
 }
 
 /// The type and the value of a network, written as the walk goes.
@@ -177,14 +240,27 @@ fn write_array<T: Scalar>(out: &mut String, values: &[T]) {
 }
 
 /// A literal that reads back to the same bits: `Debug` prints the shortest decimal that
-/// round-trips, and the non-finite values are named constants.
+/// round-trips, the infinities are named constants, and a NaN is `NAN` when it has that
+/// constant's bits and `from_bits` of its own bits otherwise (a NaN's payload is kept).
 fn write_scalar<T: Scalar>(out: &mut String, v: T) {
     let _ = if v.is_nan() {
-        write!(out, "{}::NAN", T::NAME)
+        let bits = bits_of(v);
+        if bits == bits_of(T::nan()) {
+            write!(out, "{}::NAN", T::NAME)
+        } else {
+            write!(out, "{}::from_bits({bits:#x})", T::NAME)
+        }
     } else if v.is_infinite() {
         let sign = if v < T::zero() { "NEG_" } else { "" };
         write!(out, "{}::{sign}INFINITY", T::NAME)
     } else {
         write!(out, "{v:?}")
     };
+}
+
+/// The bits of `v`, as an unsigned integer.
+fn bits_of<T: Scalar>(v: T) -> u64 {
+    let mut raw = [0u8; 8];
+    v.write_le(&mut raw[..T::BYTES]);
+    u64::from_le_bytes(raw)
 }

@@ -327,10 +327,12 @@ pub trait WeightFile<T: Scalar>: Persist<T> + Layers {
         Ok(net)
     }
 
-    /// Saves the weight file to `path`.
+    /// Saves the weight file to `path`, atomically: the bytes go to a temporary file in the
+    /// same folder, which is flushed to disk and then renamed over `path`. A crash or a full
+    /// disk midway leaves the last good file (or none) at `path`, never a torn one.
     #[cfg(feature = "std")]
     fn save(&self, path: impl AsRef<std::path::Path>) -> Result<(), FileError> {
-        std::fs::write(path, self.to_byte_vec()).map_err(FileError::Io)
+        write_atomically(path.as_ref(), &self.to_byte_vec()).map_err(FileError::Io)
     }
 
     /// Loads a network from the weight file at `path`.
@@ -414,4 +416,28 @@ impl Fnv1a {
             self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
         }
     }
+}
+
+/// Writes `bytes` to a temporary file beside `path` (same folder, so the rename stays on one
+/// file system), flushes it, and renames it over `path`; removes it on any failure.
+#[cfg(feature = "std")]
+fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let name = path.file_name().ok_or_else(|| {
+        std::io::Error::new(std::io::ErrorKind::InvalidInput, "the path names no file")
+    })?;
+    let mut temporary_name = std::ffi::OsString::from(".");
+    temporary_name.push(name);
+    temporary_name.push(std::format!(".{}.tmp", std::process::id()));
+    let temporary = path.with_file_name(temporary_name);
+    let written = (|| {
+        let mut file = std::fs::File::create(&temporary)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&temporary, path)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    written
 }
