@@ -196,6 +196,9 @@ impl Optimizer<f64, (Linear<1, 1, f64>,)> for Recorder {
     fn steps(&self) -> usize {
         self.0.len()
     }
+    fn reset(&mut self) {
+        self.0.clear();
+    }
 }
 
 #[test]

@@ -8,6 +8,7 @@ use constnet::data::{ConfusionMatrix, CsvErrorKind, Header, parse_labeled_csv, t
 use constnet::loss::Loss;
 use constnet::persist::{LoadError, WeightFile};
 use constnet::prelude::*;
+use constnet::train::TrainError;
 
 // ---- NaN is never masked ----
 
@@ -214,4 +215,80 @@ fn rust_source_names_must_be_identifiers_and_nan_payloads_survive() {
         text.contains("[f32::from_bits(0x7fc01234), f32::from_bits(0xffc00000), f32::NAN]"),
         "{text}"
     );
+}
+
+type Tiny = (Linear<1, 1>,);
+
+/// Data whose squared-loss gradient is about 2e20: finite in f32, but its square is not.
+fn huge_gradient_data() -> ([[f32; 1]; 1], [[f32; 1]; 1]) {
+    ([[1e10]], [[0.0]])
+}
+
+/// Ordinary data, `y = 2x`, and the loss of `net` on it.
+fn good_data() -> (Vec<[f32; 1]>, Vec<[f32; 1]>) {
+    let x: Vec<[f32; 1]> = (0..16).map(|i| [i as f32 / 16.0]).collect();
+    let y = x.iter().map(|v| [2.0 * v[0]]).collect();
+    (x, y)
+}
+
+/// Trains on `bad` data until it diverges, then checks that the weights came back, the
+/// optimizer forgot its steps, and that the same optimizer then trains on good data.
+fn diverges_then_recovers<O: constnet::optim::Optimizer<f32, Tiny>>(
+    name: &str,
+    optimizer: &mut O,
+    (bad_x, bad_y): (&[[f32; 1]], &[[f32; 1]]),
+    make_sane: impl FnOnce(&mut O),
+) {
+    let start = (Linear::<1, 1> {
+        w: [[1.0]],
+        w0: [0.0],
+    },);
+    let mut net = start.clone();
+    let error =
+        Trainer::new(Squared, &mut *optimizer)
+            .epochs(3)
+            .fit(&mut net, bad_x, bad_y, &mut rng(1));
+    assert!(
+        matches!(error, Err(TrainError::Diverged { .. })),
+        "{name}: {error:?} on a step that overflowed"
+    );
+    assert_eq!(
+        net, start,
+        "{name}: the weights of the last finite step come back"
+    );
+    assert_eq!(optimizer.steps(), 0, "{name}: the optimizer starts afresh");
+    make_sane(optimizer);
+    let (x, y) = good_data();
+    let before = evaluate(&net, &Squared, &x, &y).unwrap().loss;
+    Trainer::new(Squared, &mut *optimizer)
+        .epochs(20)
+        .reduction(Reduction::Mean)
+        .fit(&mut net, &x, &y, &mut rng(2))
+        .unwrap_or_else(|e| panic!("{name}: the next fit fails: {e}"));
+    let after = evaluate(&net, &Squared, &x, &y).unwrap().loss;
+    assert!(
+        after < 0.5 * before,
+        "{name}: loss {before} -> {after} after recovering"
+    );
+}
+
+#[test]
+fn after_divergence_every_optimizer_trains_again() {
+    use constnet::optim::Momentum;
+    let ([one], [zero]) = ([[1.0f32]], [[0.0f32]]);
+    // A step size so large that the update overflows the weights.
+    let mut sgd = Sgd::new(f32::MAX);
+    diverges_then_recovers("sgd", &mut sgd, (&[one], &[zero]), |o| o.step_size = 0.1);
+    let mut momentum = Momentum::new(f32::MAX);
+    diverges_then_recovers("momentum", &mut momentum, (&[one], &[zero]), |o| {
+        o.step_size = 0.05
+    });
+    // A gradient whose square overflows the running averages, with a sane step size.
+    let (x, y) = huge_gradient_data();
+    let mut adadelta = Adadelta::new(0.05f32);
+    diverges_then_recovers("adadelta", &mut adadelta, (&x, &y), |_| {});
+    let mut adam = Adam::new(0.05f32);
+    diverges_then_recovers("adam", &mut adam, (&x, &y), |_| {});
+    let mut decayed = WeightDecay::new(Adam::new(0.05f32), 1e-4);
+    diverges_then_recovers("adam with weight decay", &mut decayed, (&x, &y), |_| {});
 }

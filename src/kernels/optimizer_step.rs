@@ -12,14 +12,15 @@ use crate::Scalar;
 
 /// `(w_i, s_i) = rule(w_i, g_i, s_i)` at every position of a parameter tensor `w`, its gradient
 /// `g` and one state tensor `s` (momentum's velocity, adadelta's running average). Stops at the
-/// end of the shortest slice.
+/// end of the shortest slice. Returns whether every new `s_i` is finite, checked in the same
+/// pass (a state that overflowed would silently freeze its weight).
 #[inline]
 pub fn step_with_state<T: Scalar, F: Fn(T, T, T) -> (T, T)>(
     w: &mut [T],
     g: &[T],
     s: &mut [T],
     rule: F,
-) {
+) -> bool {
     dispatch!(
         avx2: step_with_state_avx2(w, g, s, &rule),
         portable: step_with_state_portable(w, g, s, &rule)
@@ -33,7 +34,7 @@ fn step_with_state_avx2<T: Scalar, F: Fn(T, T, T) -> (T, T)>(
     g: &[T],
     s: &mut [T],
     rule: &F,
-) {
+) -> bool {
     step_with_state_portable(w, g, s, rule)
 }
 
@@ -43,15 +44,20 @@ fn step_with_state_portable<T: Scalar, F: Fn(T, T, T) -> (T, T)>(
     g: &[T],
     s: &mut [T],
     rule: &F,
-) {
+) -> bool {
+    // `0 * v` is 0 for a finite `v` and NaN otherwise: summed without a branch, it keeps the
+    // loop vectorized (as `all_finite` does).
+    let mut check = T::zero();
     for ((wi, &gi), si) in w.iter_mut().zip(g).zip(s.iter_mut()) {
         (*wi, *si) = rule(*wi, gi, *si);
+        check = check + T::zero() * *si;
     }
+    check.is_finite()
 }
 
 /// `(w_i, s_i, r_i) = rule(w_i, g_i, s_i, r_i)` at every position of a parameter tensor `w`,
 /// its gradient `g` and two state tensors `s` and `r` (Adam's moments). Stops at the end of
-/// the shortest slice.
+/// the shortest slice. Returns whether every new `s_i` and `r_i` is finite.
 #[inline]
 pub fn step_with_two_states<T: Scalar, F: Fn(T, T, T, T) -> (T, T, T)>(
     w: &mut [T],
@@ -59,7 +65,7 @@ pub fn step_with_two_states<T: Scalar, F: Fn(T, T, T, T) -> (T, T, T)>(
     s: &mut [T],
     r: &mut [T],
     rule: F,
-) {
+) -> bool {
     dispatch!(
         avx2: step_with_two_states_avx2(w, g, s, r, &rule),
         portable: step_with_two_states_portable(w, g, s, r, &rule)
@@ -74,7 +80,7 @@ fn step_with_two_states_avx2<T: Scalar, F: Fn(T, T, T, T) -> (T, T, T)>(
     s: &mut [T],
     r: &mut [T],
     rule: &F,
-) {
+) -> bool {
     step_with_two_states_portable(w, g, s, r, rule)
 }
 
@@ -85,10 +91,13 @@ fn step_with_two_states_portable<T: Scalar, F: Fn(T, T, T, T) -> (T, T, T)>(
     s: &mut [T],
     r: &mut [T],
     rule: &F,
-) {
+) -> bool {
+    let mut check = T::zero();
     for (((wi, &gi), si), ri) in w.iter_mut().zip(g).zip(s.iter_mut()).zip(r.iter_mut()) {
         (*wi, *si, *ri) = rule(*wi, gi, *si, *ri);
+        check = check + T::zero() * *si + T::zero() * *ri;
     }
+    check.is_finite()
 }
 
 #[cfg(test)]
@@ -100,16 +109,42 @@ mod tests {
         let mut w = [1.0_f64, 2.0, 3.0, 4.0];
         let g = [0.5, 0.25, 0.125];
         let mut s = [10.0, 20.0, 30.0, 40.0];
-        step_with_state(&mut w, &g, &mut s, |w, g, s| (w - g, s + w * g));
+        assert!(step_with_state(&mut w, &g, &mut s, |w, g, s| (
+            w - g,
+            s + w * g
+        )));
         assert_eq!(w, [0.5, 1.75, 2.875, 4.0]);
         assert_eq!(s, [10.5, 20.5, 30.375, 40.0]);
 
         let mut r = [0.0; 4];
-        step_with_two_states(&mut w, &g, &mut s, &mut r, |w, g, s, r| {
-            (w + g, s - 1.0, r + s)
-        });
+        assert!(step_with_two_states(
+            &mut w,
+            &g,
+            &mut s,
+            &mut r,
+            |w, g, s, r| { (w + g, s - 1.0, r + s) }
+        ));
         assert_eq!(w, [1.0, 2.0, 3.0, 4.0]);
         assert_eq!(s, [9.5, 19.5, 29.375, 40.0]);
         assert_eq!(r, [10.5, 20.5, 30.375, 0.0]);
+        // A state that overflows is reported; weights alone are the caller's to check.
+        let mut big = [f64::MAX];
+        assert!(!step_with_state(&mut w, &g, &mut big, |w, _, s| (
+            w,
+            s * 2.0
+        )));
+        assert!(step_with_state(
+            &mut [f64::INFINITY],
+            &g,
+            &mut [1.0],
+            |w, _, s| (w, s)
+        ));
+        assert!(!step_with_two_states(
+            &mut w,
+            &g,
+            &mut [1.0],
+            &mut [f64::NAN],
+            |w, _, s, r| { (w, s, r) }
+        ));
     }
 }

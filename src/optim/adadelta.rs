@@ -22,6 +22,7 @@ pub struct Adadelta<Net, S> {
     pub eps: f64,
     squares: Option<Stored<Net>>,
     t: usize,
+    finite: bool,
 }
 
 impl<Net, S> Adadelta<Net, S> {
@@ -33,6 +34,7 @@ impl<Net, S> Adadelta<Net, S> {
             eps: 1e-8,
             squares: None,
             t: 0,
+            finite: true,
         }
     }
 }
@@ -43,18 +45,28 @@ impl<T: Scalar, Net: Params<T> + Layers, S: StepSize<T>> Optimizer<T, Net> for A
         let eta = self.step_size.eta(self.t);
         let (gamma, eps) = (T::from_f64(self.gamma), T::from_f64(self.eps));
         let squares = self.squares.get_or_insert_with(Stored::zeroed);
+        let mut finite = true;
         Net::walk(
             [net, grad, &mut **squares],
             &mut |[w, g, sq]: [&mut [T]; 3]| {
-                kernels::step_with_state(w, g, sq, |wi, gi, si| {
+                finite &= kernels::step_with_state(w, g, sq, |wi, gi, si| {
                     let si = running_average_step(si, gi * gi, gamma);
                     (wi - eta / math::sqrt(si + eps) * gi, si)
                 })
             },
         );
+        self.finite = finite;
     }
 
     fn steps(&self) -> usize {
         self.t
+    }
+
+    fn state_finite(&self) -> bool {
+        self.finite
+    }
+
+    fn reset(&mut self) {
+        (self.squares, self.t, self.finite) = (None, 0, true);
     }
 }

@@ -27,6 +27,7 @@ pub struct Adam<Net, S> {
     pub eps: f64,
     moments: Option<(Stored<Net>, Stored<Net>)>,
     t: usize,
+    finite: bool,
 }
 
 impl<Net, S> Adam<Net, S> {
@@ -39,6 +40,7 @@ impl<Net, S> Adam<Net, S> {
             eps: 1e-8,
             moments: None,
             t: 0,
+            finite: true,
         }
     }
 }
@@ -58,10 +60,11 @@ impl<T: Scalar, Net: Params<T> + Layers, S: StepSize<T>> Optimizer<T, Net> for A
         let (m, v) = self
             .moments
             .get_or_insert_with(|| (Stored::zeroed(), Stored::zeroed()));
+        let mut finite = true;
         Net::walk(
             [net, grad, &mut **m, &mut **v],
             &mut |[w, g, m, v]: [&mut [T]; 4]| {
-                kernels::step_with_two_states(w, g, m, v, |wi, gi, mi, vi| {
+                finite &= kernels::step_with_two_states(w, g, m, v, |wi, gi, mi, vi| {
                     let mi = running_average_step(mi, gi, b1);
                     let vi = running_average_step(vi, gi * gi, b2);
                     let wi = wi - eta / math::sqrt(vi * correct2 + eps) * (mi * correct1);
@@ -69,9 +72,18 @@ impl<T: Scalar, Net: Params<T> + Layers, S: StepSize<T>> Optimizer<T, Net> for A
                 })
             },
         );
+        self.finite = finite;
     }
 
     fn steps(&self) -> usize {
         self.t
+    }
+
+    fn state_finite(&self) -> bool {
+        self.finite
+    }
+
+    fn reset(&mut self) {
+        (self.moments, self.t, self.finite) = (None, 0, true);
     }
 }

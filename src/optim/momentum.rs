@@ -17,6 +17,7 @@ pub struct Momentum<Net, S> {
     pub gamma: f64,
     velocity: Option<Stored<Net>>,
     t: usize,
+    finite: bool,
 }
 
 impl<Net, S> Momentum<Net, S> {
@@ -32,6 +33,7 @@ impl<Net, S> Momentum<Net, S> {
             gamma,
             velocity: None,
             t: 0,
+            finite: true,
         }
     }
 }
@@ -42,18 +44,28 @@ impl<T: Scalar, Net: Params<T> + Layers, S: StepSize<T>> Optimizer<T, Net> for M
         let eta = self.step_size.eta(self.t);
         let gamma = T::from_f64(self.gamma);
         let velocity = self.velocity.get_or_insert_with(Stored::zeroed);
+        let mut finite = true;
         Net::walk(
             [net, grad, &mut **velocity],
             &mut |[w, g, v]: [&mut [T]; 3]| {
-                kernels::step_with_state(w, g, v, |wi, gi, vi| {
+                finite &= kernels::step_with_state(w, g, v, |wi, gi, vi| {
                     let vi = gamma * vi + eta * gi;
                     (wi - vi, vi)
                 })
             },
         );
+        self.finite = finite;
     }
 
     fn steps(&self) -> usize {
         self.t
+    }
+
+    fn state_finite(&self) -> bool {
+        self.finite
+    }
+
+    fn reset(&mut self) {
+        (self.velocity, self.t, self.finite) = (None, 0, true);
     }
 }

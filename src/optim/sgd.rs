@@ -45,4 +45,8 @@ impl<T: Scalar, Net: Params<T>, S: StepSize<T>> Optimizer<T, Net> for Sgd<S> {
     fn steps(&self) -> usize {
         self.t
     }
+
+    fn reset(&mut self) {
+        self.t = 0;
+    }
 }

@@ -35,4 +35,12 @@ impl<T: Scalar, Net: Params<T>, O: Optimizer<T, Net>> Optimizer<T, Net> for Weig
     fn steps(&self) -> usize {
         self.inner.steps()
     }
+
+    fn state_finite(&self) -> bool {
+        self.inner.state_finite()
+    }
+
+    fn reset(&mut self) {
+        self.inner.reset();
+    }
 }

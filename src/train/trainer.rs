@@ -333,14 +333,16 @@ impl<'o, L, O, const K: usize> Trainer<'o, L, O, K> {
             saved.copy_from_slice(w)
         });
         self.optimizer.step(net, grad);
-        if !net.params_finite() {
+        // A state that overflowed (Adam's second moment of a huge gradient) freezes weights
+        // without making them non-finite: it is divergence too.
+        if !net.params_finite() || !self.optimizer.state_finite() {
             Net::walk([net, last_good], &mut |[w, saved]: [&mut [T]; 2]| {
                 w.copy_from_slice(saved)
             });
-            return Err(TrainError::Diverged {
-                epoch,
-                step: self.optimizer.steps(),
-            });
+            let step = self.optimizer.steps();
+            // The state the step left would poison the next `fit`: start it afresh.
+            self.optimizer.reset();
+            return Err(TrainError::Diverged { epoch, step });
         }
         Ok(())
     }
