@@ -292,3 +292,69 @@ fn after_divergence_every_optimizer_trains_again() {
     let mut decayed = WeightDecay::new(Adam::new(0.05f32), 1e-4);
     diverges_then_recovers("adam with weight decay", &mut decayed, (&x, &y), |_| {});
 }
+
+// ---- Held-out losses are the losses training computes ----
+
+#[test]
+fn held_out_nll_and_nllm_are_computed_from_the_logits() {
+    use constnet::loss::FusedLoss;
+    // One input, weights that put the logits where we want them: z = w x + w0 with x = 1.
+    for z in [-80.0f32, -30.0, -5.0, 0.0, 5.0, 30.0, 80.0] {
+        let net = (
+            Linear::<1, 1> {
+                w: [[z]],
+                w0: [0.0],
+            },
+            Sigmoid,
+        );
+        for y in [0.0f32, 1.0] {
+            let held_out = evaluate(&net, &Nll, &[[1.0]], &[[y]]).unwrap().loss;
+            let training = Nll.value_from_logits(&[z], &[y]);
+            assert!(
+                (held_out - training).abs() <= 1e-6 * training.abs().max(1.0),
+                "NLL at z = {z}, y = {y}: held out {held_out}, training {training}"
+            );
+        }
+        let net = (
+            Linear::<1, 2> {
+                w: [[0.0, z]],
+                w0: [0.0, 0.0],
+            },
+            Softmax,
+        );
+        let y = [1.0f32, 0.0];
+        let held_out = evaluate(&net, &Nllm, &[[1.0]], &[y]).unwrap().loss;
+        let training = Nllm.value_from_logits(&[0.0, z], &y);
+        assert!(
+            (held_out - training).abs() <= 1e-6 * training.abs().max(1.0),
+            "NLLM at z = {z}: held out {held_out}, training {training}"
+        );
+    }
+    // The case the clamp got wrong: a confident wrong guess at z = 30 costs 30, not 87.3.
+    let net = (
+        Linear::<1, 1> {
+            w: [[30.0]],
+            w0: [0.0],
+        },
+        Sigmoid,
+    );
+    let loss = evaluate(&net, &Nll, &[[1.0]], &[[0.0]]).unwrap().loss;
+    assert!((loss - 30.0).abs() < 1e-4, "{loss}");
+}
+
+#[test]
+fn the_unfused_gradients_stay_finite_where_outputs_saturate() {
+    let nllm = Loss::grad(&Nllm, &[0.0f32, 1.0], &[1.0, 0.0]);
+    assert!(nllm.iter().all(|g| g.is_finite()), "{nllm:?}");
+    for a in [0.0f32, 1.0] {
+        for y in [0.0f32, 1.0] {
+            let g = Loss::grad(&Nll, &[a], &[y])[0];
+            assert!(g.is_finite(), "NLL grad at a = {a}, y = {y}: {g}");
+        }
+    }
+    // Inside the documented range the unfused gradient is the exact one: at z = 10 in f32.
+    let a = 1.0 / (1.0 + (-10.0f32).exp());
+    let g = Loss::grad(&Nll, &[a], &[0.0])[0];
+    let exact = 1.0 / (1.0 - a);
+    assert!((g - exact).abs() <= 1e-3 * exact, "{g} vs {exact}");
+}

@@ -100,8 +100,10 @@ pub trait Objective<Net: Module<U>, U> {
     /// `true` for classification losses, whose [`BatchScore::correct`] counts.
     const CLASSIFIES: bool;
 
-    /// Loss of one sample's output, and for classification whether it is right.
-    fn evaluate(&self, out: &Net::Output, y: &Self::Target) -> (Self::Scalar, Option<bool>);
+    /// Loss of one sample `u` through `net` in inference mode, and for classification whether
+    /// the guess is right. Losses fused with the last activation compute it from the logits
+    /// `Z^L`, as training does, so held-out and training losses agree.
+    fn evaluate(&self, net: &Net, u: &U, y: &Self::Target) -> (Self::Scalar, Option<bool>);
 
     /// Scores the first `valid` samples of a training batch (the output and tape of a training
     /// forward pass) and adds the gradient of their summed loss into `grad`. Rows from `valid`
@@ -130,8 +132,9 @@ macro_rules! plain_objective {
             type Target = [T; N];
             const CLASSIFIES: bool = $classifies;
 
-            fn evaluate(&self, out: &[T; N], y: &[T; N]) -> (T, Option<bool>) {
-                (Loss::value(self, out, y), Loss::correct(self, out, y))
+            fn evaluate(&self, net: &Net, u: &U, y: &[T; N]) -> (T, Option<bool>) {
+                let out = net.forward(u);
+                (Loss::value(self, &out, y), Loss::correct(self, &out, y))
             }
 
             fn backprop<const K: usize>(
@@ -168,8 +171,10 @@ macro_rules! fused_objective {
             type Target = [T; N];
             const CLASSIFIES: bool = true;
 
-            fn evaluate(&self, out: &[T; N], y: &[T; N]) -> (T, Option<bool>) {
-                (Loss::value(self, out, y), Loss::correct(self, out, y))
+            fn evaluate(&self, net: &Net, u: &U, y: &[T; N]) -> (T, Option<bool>) {
+                let [z] = net.forward_to_last_input(core::array::from_ref(u));
+                let a = <$act as Module<[T; N]>>::forward(&<$act>::default(), &z);
+                (self.value_from_logits(&z, y), Loss::correct(self, &a, y))
             }
 
             fn backprop<const K: usize>(

@@ -24,10 +24,15 @@ impl<T: Scalar, const N: usize> Loss<T, N> for Nll {
         kernels::sum(&terms)
     }
 
-    /// `dL/da = (a - y) / (a (1 - a))`: infinite at a saturated output; training uses
-    /// [`FusedLoss::grad_logits`] instead.
+    /// `dL/da = (a - y) / (a (1 - a))`, exact while `a` and `1 - a` are at least the smallest
+    /// positive normal value: in f32, for logits `|z| < 16.6`, where `sigmoid` has not rounded
+    /// to 1. Beyond that both are clamped to that value, so the gradient is large but finite;
+    /// training uses [`FusedLoss::grad_logits`], exact for every finite `z`.
     fn grad(&self, a: &[T; N], y: &[T; N]) -> [T; N] {
-        kernels::zip_map(a, y, |ai, yi| (ai - yi) / (ai * (T::one() - ai)))
+        let tiny = T::min_positive_value();
+        kernels::zip_map(a, y, |ai, yi| {
+            (ai - yi) / (kernels::at_least(ai, tiny) * kernels::at_least(T::one() - ai, tiny))
+        })
     }
 
     fn correct(&self, a: &[T; N], y: &[T; N]) -> Option<bool> {

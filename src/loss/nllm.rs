@@ -21,10 +21,13 @@ impl<T: Scalar, const N: usize> Loss<T, N> for Nllm {
         kernels::sum(&terms)
     }
 
-    /// `dL/da = -y / a`: infinite where an output underflowed; training uses
-    /// [`FusedLoss::grad_logits`] instead.
+    /// `dL/da = -y / a`, exact while every output is at least the smallest positive normal
+    /// value: in f32, while no logit is more than about 87 below the largest. An output below
+    /// that is clamped to it, so the gradient is large but finite; training uses
+    /// [`FusedLoss::grad_logits`], exact for every finite logit.
     fn grad(&self, a: &[T; N], y: &[T; N]) -> [T; N] {
-        kernels::zip_map(a, y, |ai, yi| -yi / ai)
+        let tiny = T::min_positive_value();
+        kernels::zip_map(a, y, |ai, yi| -yi / kernels::at_least(ai, tiny))
     }
 
     fn correct(&self, a: &[T; N], y: &[T; N]) -> Option<bool> {

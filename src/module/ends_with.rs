@@ -24,6 +24,10 @@ pub trait EndsWith<A, U>: Module<U> {
         tape: &'a Self::Tape<K>,
     ) -> &'a [Self::LastInput; K];
 
+    /// `Z^L` for every sample of a batch in inference mode: the forward pass of every module but
+    /// the last. Held-out losses fused with the last activation are computed from it.
+    fn forward_to_last_input<const K: usize>(&self, u: &[U; K]) -> [Self::LastInput; K];
+
     /// Back-propagation that starts from `dL/dZ^L` (skipping the last module's backward):
     /// adds every `dL/dW` into `grad` and returns `dL/du`.
     fn backprop_before_last<const K: usize>(
@@ -59,6 +63,10 @@ macro_rules! ends_with_itself {
                 _tape: &'a (),
             ) -> &'a [[T; N]; K] {
                 u
+            }
+
+            fn forward_to_last_input<const K: usize>(&self, u: &[[T; N]; K]) -> [[T; N]; K] {
+                *u
             }
 
             fn backprop_before_last<const K: usize>(

@@ -81,6 +81,10 @@ impl<Act, U, A: EndsWith<Act, U>> EndsWith<Act, U> for (A,) {
     ) -> &'a [A::LastInput; K] {
         A::last_input(u, tape)
     }
+    fn forward_to_last_input<const K: usize>(&self, u: &[U; K]) -> [A::LastInput; K] {
+        self.0.forward_to_last_input(u)
+    }
+
     fn backprop_before_last<const K: usize>(
         &self,
         u: &[U; K],
@@ -236,6 +240,14 @@ macro_rules! tuple_module {
             ) -> &'a [Self::LastInput; K] {
                 let (tapes, ($($ifout,)+)) = tape;
                 <$LL as EndsWith<Act, $LIn>>::last_input($lbin, &tapes.$lidx)
+            }
+
+            fn forward_to_last_input<const K: usize>(
+                &self,
+                $u: &[U; K],
+            ) -> [Self::LastInput; K] {
+                $(let $ifout = self.$iidx.forward_batch($ifin);)+
+                <$LL as EndsWith<Act, $LIn>>::forward_to_last_input(&self.$lidx, $lfin)
             }
 
             fn backprop_before_last<const K: usize>(

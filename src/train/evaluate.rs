@@ -30,7 +30,7 @@ where
     check_lengths(x.len(), y.len())?;
     let mut score = BatchScore::default();
     for (xi, yi) in x.iter().zip(y) {
-        let (value, right) = loss.evaluate(&net.forward(xi), yi);
+        let (value, right) = loss.evaluate(net, xi, yi);
         score.add(value, right);
     }
     Ok(Evaluation::of(&score, L::CLASSIFIES))
