@@ -51,7 +51,9 @@ pub mod network {
 /// own.
 pub mod schema {
     pub use crate::module::randomize_tensors;
-    pub use crate::module::schema::{Init, Item, LayerInfo, Persist, Role, TensorInfo, Torch};
+    pub use crate::module::schema::{
+        Domain, Init, Item, LayerInfo, Persist, Role, TensorInfo, Torch,
+    };
 }
 
 /// The chapter, section by section: each idea's formula, its type here, and code that uses it.

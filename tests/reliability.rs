@@ -358,3 +358,60 @@ fn the_unfused_gradients_stay_finite_where_outputs_saturate() {
     let exact = 1.0 / (1.0 - a);
     assert!((g - exact).abs() <= 1e-3 * exact, "{g} vs {exact}");
 }
+
+#[test]
+fn a_negative_batch_norm_deviation_or_variance_is_refused_when_it_loads() {
+    use constnet::persist::{ImportError, Safetensors};
+    type Net = (Linear<2, 2>, BatchNorm<2>, Sigmoid);
+    let mut net = Net::init(&mut rng(3));
+    net.1.sigma = [0.5, -0.25];
+    let bytes = net.to_byte_vec();
+    let index = 2 * 2 + 2 + 2 + 2 + 2 + 1; // W, W0, G, B, mean, then sigma[1]
+    assert_eq!(
+        Net::from_bytes(&bytes),
+        Err(LoadError::InvalidValue {
+            index,
+            tensor: "sigma"
+        })
+    );
+    let mut target = Net::init(&mut rng(4));
+    let before = target.clone();
+    assert!(
+        target
+            .load_bytes(&bytes, constnet::persist::NonFinite::Accept)
+            .is_err()
+    );
+    assert_eq!(target, before, "nothing loaded");
+
+    // The same from PyTorch: a negative running variance.
+    let tensors: Vec<(String, Vec<usize>, Vec<u8>)> = [
+        ("0.weight", vec![2, 2], vec![1.0f32, 0.0, 0.0, 1.0]),
+        ("0.bias", vec![2], vec![0.0, 0.0]),
+        ("1.weight", vec![2], vec![1.0, 1.0]),
+        ("1.bias", vec![2], vec![0.0, 0.0]),
+        ("1.running_mean", vec![2], vec![0.0, 0.0]),
+        ("1.running_var", vec![2], vec![1.0, -4.0]),
+    ]
+    .into_iter()
+    .map(|(n, d, v)| {
+        (
+            n.to_string(),
+            d,
+            v.iter().flat_map(|x| x.to_le_bytes()).collect(),
+        )
+    })
+    .collect();
+    let views = tensors.iter().map(|(n, d, b)| {
+        let view = safetensors::tensor::TensorView::new(safetensors::Dtype::F32, d.clone(), b);
+        (n.clone(), view.unwrap())
+    });
+    let file = safetensors::serialize(views, None).unwrap();
+    assert_eq!(
+        Safetensors::parse(&file).unwrap().load::<f32, Net>().err(),
+        Some(ImportError::InvalidValue {
+            layer: 1,
+            field: "running_var",
+            index: 1
+        })
+    );
+}

@@ -87,10 +87,12 @@ layer! {
             g: [T; N] => Learned, Init::Constant(1.0), Torch::Same("weight");
             b: [T; N] => Learned, Init::Constant(0.0), Torch::Same("bias");
             mean: [T; N] => State, Init::Constant(0.0), Torch::Same("running_mean");
+            // A standard deviation is never negative: a file that says otherwise is refused.
             sigma: [T; N] => State, Init::Constant(1.0),
-                Torch::StdDevOfVariance { name: "running_var", eps: layer.eps.as_f64() };
+                Torch::StdDevOfVariance { name: "running_var", eps: layer.eps.as_f64() },
+                Domain::NonNegative;
             gamma: T => State, Init::Constant(0.9), Torch::Absent;
-            eps: T => State, Init::Constant(1e-5), Torch::Absent;
+            eps: T => State, Init::Constant(1e-5), Torch::Absent, Domain::NonNegative;
         }
     }
 }

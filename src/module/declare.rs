@@ -49,8 +49,9 @@
 ///   skips;
 /// - `tensors: |layer| { ... }`: every field of the struct, in storage order, as
 ///   `name: type => role, init, torch;` with a [`Role`](crate::schema::Role) variant, an
-///   [`Init`](crate::schema::Init) and a [`Torch`](crate::schema::Torch) value (both names are
-///   in scope there without an import). Those two expressions may read the layer's current value through the name given between the bars
+///   [`Init`](crate::schema::Init) and a [`Torch`](crate::schema::Torch) value, optionally
+///   followed by `, domain` (a [`Domain`](crate::schema::Domain): the values loaders accept;
+///   any by default). The three names are in scope there without an import. Those two expressions may read the layer's current value through the name given between the bars
 ///   (batch normalization gives its `eps` to the import that way).
 #[macro_export]
 macro_rules! layer {
@@ -61,11 +62,11 @@ macro_rules! layer {
             scalar: $t:ident,
             input: $input:ty,
             $(torch_ignores: [$($ignore:expr),* $(,)?],)?
-            tensors: |$this:ident| { $($field:ident : $fty:ty => $role:ident, $init:expr, $torch:expr;)* } $(,)?
+            tensors: |$this:ident| { $($field:ident : $fty:ty => $role:ident, $init:expr, $torch:expr $(, $domain:expr)?;)* } $(,)?
         }
     ) => {
         $crate::layer!(@persist [$($generics)*] $ty, $t, [Some(<$t as $crate::Scalar>::NAME)],
-            $path, [$($arg),*], [$($($ignore),*)?], $this, [$($field : $fty => $role, $init, $torch;)*]);
+            $path, [$($arg),*], [$($($ignore),*)?], $this, [$($field : $fty => $role, $init, $torch, [$($domain)?];)*]);
         $crate::layer!(@common [$($generics)*] $ty, $input, [$($field)*], {
             fn randomize<R: $crate::rand::Rng + ?Sized>(&mut self, rng: &mut R) {
                 $crate::schema::randomize_tensors::<$t, Self, R>(self, rng);
@@ -95,6 +96,8 @@ macro_rules! layer {
             $($randomize)*
         }
     };
+    (@domain) => { $crate::schema::Domain::Any };
+    (@domain $domain:expr) => { $domain };
     (@info [$scalar:expr], $path:expr, [$($arg:expr),*], [$($ignore:expr),*]) => {
         $crate::schema::LayerInfo {
             path: $path,
@@ -105,7 +108,8 @@ macro_rules! layer {
     };
     (
         @persist [$($generics:tt)*] $ty:ty, $t:ident, [$scalar:expr], $path:expr, [$($arg:expr),*],
-        [$($ignore:expr),*], $this:ident, [$($field:ident : $fty:ty => $role:ident, $init:expr, $torch:expr;)*]
+        [$($ignore:expr),*], $this:ident,
+        [$($field:ident : $fty:ty => $role:ident, $init:expr, $torch:expr, [$($domain:expr)?];)*]
     ) => {
         impl<$($generics)*> $crate::schema::Persist<$t> for $ty {
             const LEARNED: usize = 0 $(+ if matches!($crate::schema::Role::$role, $crate::schema::Role::Learned) {
@@ -119,7 +123,7 @@ macro_rules! layer {
             #[allow(unused_variables, clippy::unnecessary_cast)]
             fn visit_items(&self, f: &mut impl FnMut($crate::schema::Item<'_, &[$t]>)) {
                 #[allow(unused_imports)]
-                use $crate::schema::{Init, Torch};
+                use $crate::schema::{Domain, Init, Torch};
                 f($crate::schema::Item::Layer(
                     &$crate::layer!(@info [$scalar], $path, [$($arg),*], [$($ignore),*]),
                 ));
@@ -132,6 +136,7 @@ macro_rules! layer {
                         dims: &dims[..<$fty as $crate::kernels::Flat<$t>>::RANK],
                         init: $init,
                         torch: $torch,
+                        domain: $crate::layer!(@domain $($domain)?),
                     };
                     f($crate::schema::Item::Tensor(
                         &info,
@@ -147,7 +152,7 @@ macro_rules! layer {
                 f: &mut impl FnMut($crate::schema::Item<'_, [&mut [$t]; M]>),
             ) {
                 #[allow(unused_imports)]
-                use $crate::schema::{Init, Torch};
+                use $crate::schema::{Domain, Init, Torch};
                 f($crate::schema::Item::Layer(
                     &$crate::layer!(@info [$scalar], $path, [$($arg),*], [$($ignore),*]),
                 ));
@@ -162,6 +167,7 @@ macro_rules! layer {
                             dims: &dims[..<$fty as $crate::kernels::Flat<$t>>::RANK],
                             init: $init,
                             torch: $torch,
+                            domain: $crate::layer!(@domain $($domain)?),
                         }
                     };
                     f($crate::schema::Item::Tensor(

@@ -43,6 +43,29 @@ pub enum Init {
     Constant(f64),
 }
 
+/// The values a tensor may hold. A file that gives it others is refused when it loads, with an
+/// error naming the tensor, instead of producing NaN outputs later.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Domain {
+    /// Any value.
+    #[default]
+    Any,
+    /// No negative value (a standard deviation, an `eps`); NaN is left to the loader's
+    /// policy for non-finite values.
+    NonNegative,
+}
+
+impl Domain {
+    /// `true` when `value` is allowed.
+    pub fn allows(self, value: f64) -> bool {
+        match self {
+            Domain::Any => true,
+            Domain::NonNegative => !(value < 0.0),
+        }
+    }
+}
+
 /// Where PyTorch's `state_dict` keeps a tensor, for the safetensors import.
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[non_exhaustive]
@@ -110,6 +133,8 @@ pub struct TensorInfo<'a> {
     pub init: Init,
     /// Where PyTorch keeps it.
     pub torch: Torch,
+    /// The values it may hold.
+    pub domain: Domain,
 }
 
 /// One step of the walk over a network: tuples open and close around their elements, and each

@@ -97,6 +97,14 @@ pub enum LoadError {
         /// The checksum of the contents.
         computed: u32,
     },
+    /// A stored value is outside what its tensor may hold (a negative batch-norm standard
+    /// deviation, which would give NaN outputs).
+    InvalidValue {
+        /// Index of the value among the stored scalars.
+        index: usize,
+        /// The tensor's name in its layer (`"sigma"`).
+        tensor: &'static str,
+    },
     /// A stored value is NaN or infinite (reported only with [`NonFinite::Reject`]).
     NotFinite {
         /// Index of the value among the stored scalars.
@@ -149,6 +157,11 @@ impl fmt::Display for LoadError {
                 f,
                 "the weight file is damaged: checksum {computed:#010x}, the file says \
                  {stored:#010x}"
+            ),
+            Self::InvalidValue { index, tensor } => write!(
+                f,
+                "stored value {index} of the weight file, in tensor `{tensor}`, is outside what \
+                 that tensor may hold"
             ),
             Self::NotFinite { index } => {
                 write!(
@@ -308,6 +321,7 @@ pub trait WeightFile<T: Scalar>: Persist<T> + Layers {
         {
             return Err(LoadError::NotFinite { index });
         }
+        check_domains(self, body)?;
         let mut values = body.chunks_exact(T::BYTES);
         Self::walk_items([self], &mut |item| {
             if let Item::Tensor(_, [tensor]) = item {
@@ -401,6 +415,28 @@ fn check_file<'b, T: Scalar, N: WeightFile<T>>(
         return Err(LoadError::ChecksumMismatch { stored, computed });
     }
     Ok(&contents[HEADER..])
+}
+
+/// Checks every stored value against its tensor's [`Domain`](crate::schema::Domain), before
+/// anything is written.
+fn check_domains<T: Scalar, N: Persist<T>>(net: &N, body: &[u8]) -> Result<(), LoadError> {
+    let mut result = Ok(());
+    let mut index = 0;
+    net.visit_items(&mut |item| {
+        if let Item::Tensor(info, tensor) = item {
+            let raw = body.get(index * T::BYTES..).unwrap_or_default();
+            for (offset, value) in raw.chunks_exact(T::BYTES).take(tensor.len()).enumerate() {
+                if result.is_ok() && !info.domain.allows(T::read_le(value).as_f64()) {
+                    result = Err(LoadError::InvalidValue {
+                        index: index + offset,
+                        tensor: info.name,
+                    });
+                }
+            }
+            index += tensor.len();
+        }
+    });
+    result
 }
 
 /// The 64-bit FNV-1a hash: small, stable, and enough to tell network shapes apart.

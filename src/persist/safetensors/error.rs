@@ -55,6 +55,15 @@ pub enum ImportError {
         /// The file's dtype.
         found: DtypeName,
     },
+    /// A tensor holds a value its layer cannot take (a negative `running_var`).
+    InvalidValue {
+        /// Index of the layer.
+        layer: usize,
+        /// The tensor's field name.
+        field: &'static str,
+        /// Index of the value in the tensor.
+        index: usize,
+    },
     /// A tensor's shape is not the one the network's layer needs.
     WrongShape {
         /// Index of the layer.
@@ -103,6 +112,15 @@ impl fmt::Display for ImportError {
                 f,
                 "tensor `{layer}.{field}` has dtype {found}, which does not convert exactly to \
                  {expected}"
+            ),
+            Self::InvalidValue {
+                layer,
+                field,
+                index,
+            } => write!(
+                f,
+                "tensor `{layer}.{field}` holds a value layer {layer} cannot take at index {index} \
+                 (a variance below zero?)"
             ),
             Self::WrongShape {
                 layer,

@@ -39,7 +39,7 @@ use core::fmt::Write;
 
 use super::json::{self, SyntaxError, Value};
 use crate::Scalar;
-use crate::schema::{Item, Persist, TensorInfo, Torch};
+use crate::schema::{Domain, Item, Persist, TensorInfo, Torch};
 use header::{Dtype, Header, Index, Tensor};
 
 /// A safetensors file, its header checked, ready to load into networks.
@@ -159,7 +159,7 @@ impl<'a> Safetensors<'a> {
                 if let Torch::Transposed(_) = info.torch {
                     dims[..rank].reverse();
                 }
-                result = self.check_tensor::<T>(&index, layers - 1, field, &dims[..rank]);
+                result = self.check_tensor::<T>(&index, layers - 1, field, &dims[..rank], info);
             }
             _ => {}
         });
@@ -234,6 +234,7 @@ impl<'a> Safetensors<'a> {
         layer: usize,
         field: &'static str,
         dims: &[usize],
+        info: &TensorInfo<'_>,
     ) -> Result<(), ImportError> {
         let tensor = index
             .find(&self.name(layer, field))?
@@ -257,6 +258,20 @@ impl<'a> Safetensors<'a> {
                 field,
                 expected: Shape::of(dims),
                 found: Shape::of(&tensor.shape[..tensor.rank.min(4)]).with_rank(tensor.rank),
+            });
+        }
+        // A variance is never negative (its square root would be NaN); other tensors hold what
+        // their layer allows.
+        let domain = match info.torch {
+            Torch::StdDevOfVariance { .. } => Domain::NonNegative,
+            _ => info.domain,
+        };
+        let elements = dims.iter().product::<usize>();
+        if let Some(at) = (0..elements).find(|&i| !domain.allows(tensor.read::<f64>(i))) {
+            return Err(ImportError::InvalidValue {
+                layer,
+                field,
+                index: at,
             });
         }
         Ok(())
