@@ -415,3 +415,34 @@ fn a_negative_batch_norm_deviation_or_variance_is_refused_when_it_loads() {
         })
     );
 }
+
+#[test]
+fn a_safetensors_prefix_longer_than_64_bytes_finds_its_tensors() {
+    use constnet::persist::Safetensors;
+    let prefix = "model.encoder.stack_of_layers_that_is_named_at_length.sequential.";
+    assert!(prefix.len() > 64);
+    let tensors: Vec<(String, Vec<usize>, Vec<u8>)> = [
+        ("0.weight", vec![1, 2], vec![0.5f32, -1.0]),
+        ("0.bias", vec![1], vec![0.25]),
+    ]
+    .into_iter()
+    .map(|(n, d, v)| {
+        (
+            format!("{prefix}{n}"),
+            d,
+            v.iter().flat_map(|x| x.to_le_bytes()).collect(),
+        )
+    })
+    .collect();
+    let views = tensors.iter().map(|(n, d, b)| {
+        let view = safetensors::tensor::TensorView::new(safetensors::Dtype::F32, d.clone(), b);
+        (n.clone(), view.unwrap())
+    });
+    let file = safetensors::serialize(views, None).unwrap();
+    let net: (Linear<2, 1>, Sigmoid) = Safetensors::parse(&file)
+        .unwrap()
+        .with_prefix(prefix)
+        .load()
+        .unwrap();
+    assert_eq!((net.0.w, net.0.w0), ([[0.5], [-1.0]], [0.25]));
+}

@@ -2,7 +2,7 @@
 
 use super::super::json::{self, Str, SyntaxError, Value};
 use super::error::ImportError;
-use super::name::TensorName;
+use super::name::{LayerTensorName, TensorName};
 use crate::Scalar;
 
 /// The element types this importer reads.
@@ -223,26 +223,25 @@ impl<'a> Index<'a> {
     }
 
     /// The first entry named `name`, if the file has one.
-    pub(super) fn find(&self, name: &TensorName) -> Result<Option<Tensor<'a>>, ImportError> {
-        if name.truncated() {
-            return Ok(None);
-        }
+    pub(super) fn find(
+        &self,
+        name: &LayerTensorName<'_>,
+    ) -> Result<Option<Tensor<'a>>, ImportError> {
         #[cfg(feature = "alloc")]
         {
-            let at = self
-                .sorted
-                .partition_point(|(key, _)| key.as_str() < name.as_str());
+            let name = alloc::string::ToString::to_string(name);
+            let at = self.sorted.partition_point(|(key, _)| *key < name);
             Ok(self
                 .sorted
                 .get(at)
-                .filter(|(key, _)| key == name.as_str())
+                .filter(|(key, _)| *key == name)
                 .map(|&(_, tensor)| tensor))
         }
         #[cfg(not(feature = "alloc"))]
         {
             let mut found = None;
             self.header.for_each_tensor(|key, tensor| {
-                if found.is_none() && key.eq_str(name.as_str()) {
+                if found.is_none() && name.matches(key) {
                     found = Some(tensor);
                 }
                 Ok(())

@@ -32,10 +32,9 @@ mod name;
 mod shape;
 
 pub use error::ImportError;
+use name::LayerTensorName;
 pub use name::{DtypeName, InlineName, TensorName};
 pub use shape::Shape;
-
-use core::fmt::Write;
 
 use super::json::{self, SyntaxError, Value};
 use crate::Scalar;
@@ -177,22 +176,22 @@ impl<'a> Safetensors<'a> {
         #[cfg(feature = "alloc")]
         let taken = {
             let mut taken = alloc::vec::Vec::new();
-            self.for_each_taken_name(net, |name| taken.push(name));
-            taken.sort_unstable_by(|a, b| a.as_str().cmp(b.as_str()));
+            self.for_each_taken_name(net, |name| {
+                taken.push(alloc::string::ToString::to_string(&name))
+            });
+            taken.sort_unstable();
             taken
         };
         self.header.for_each_tensor(|key, _| {
             #[cfg(feature = "alloc")]
             let takes = {
                 let key = header::decode(key);
-                taken
-                    .binary_search_by(|name| name.as_str().cmp(key.as_str()))
-                    .is_ok()
+                taken.binary_search(&key).is_ok()
             };
             #[cfg(not(feature = "alloc"))]
             let takes = {
                 let mut takes = false;
-                self.for_each_taken_name(net, |name| takes |= key.eq_str(name.as_str()));
+                self.for_each_taken_name(net, |name| takes |= name.matches(key));
                 takes
             };
             if takes {
@@ -209,7 +208,7 @@ impl<'a> Safetensors<'a> {
     fn for_each_taken_name<T: Scalar, N: Persist<T>>(
         &self,
         net: &N,
-        mut f: impl FnMut(TensorName),
+        mut f: impl FnMut(LayerTensorName<'_>),
     ) {
         let mut layers = 0;
         net.visit_items(&mut |item| match item {
@@ -278,10 +277,12 @@ impl<'a> Safetensors<'a> {
     }
 
     /// The file's name for field `field` of layer `k`: `{prefix}{k}.{field}`.
-    fn name(&self, k: usize, field: &str) -> TensorName {
-        let mut name = TensorName::new();
-        let _ = write!(name, "{}{k}.{field}", self.prefix);
-        name
+    fn name<'n>(&'n self, layer: usize, field: &'n str) -> LayerTensorName<'n> {
+        LayerTensorName {
+            prefix: self.prefix,
+            layer,
+            field,
+        }
     }
 }
 
@@ -314,6 +315,8 @@ fn read_tensor<T: Scalar>(info: &TensorInfo<'_>, tensor: &Tensor<'_>, values: &m
 mod tests {
     //! The import's lookups, in whichever build runs the unit tests: with `alloc` (the sorted
     //! index) and without (scanning the header), as CI runs both.
+    use core::fmt::Write;
+
     use super::*;
     use crate::{Linear, Sigmoid};
 
@@ -407,5 +410,23 @@ mod tests {
                 field: "weight"
             })
         );
+    }
+
+    #[test]
+    fn names_of_any_length_match_without_a_heap() {
+        let long = "encoder.block.layers.sequential_part_with_a_long_name.inner_model.";
+        assert!(long.len() > 64);
+        let name = LayerTensorName {
+            prefix: long,
+            layer: 12,
+            field: "weight",
+        };
+        let mut key = [0u8; 128];
+        let text = [long, "12.weight"].concat();
+        key[..text.len()].copy_from_slice(text.as_bytes());
+        let json = json::Str(&key[..text.len()]);
+        assert!(name.matches(json));
+        assert!(!name.matches(json::Str(&key[..text.len() - 1])));
+        assert!(!name.matches(json::Str(b"12.weight")));
     }
 }

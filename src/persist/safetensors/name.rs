@@ -87,3 +87,44 @@ impl<const N: usize> fmt::Debug for InlineName<N> {
         fmt::Display::fmt(self, f)
     }
 }
+
+/// The name a layer's tensor has in the file, `{prefix}{layer}.{field}`, kept as its parts so a
+/// prefix of any length works without a heap.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct LayerTensorName<'a> {
+    pub(super) prefix: &'a str,
+    pub(super) layer: usize,
+    pub(super) field: &'a str,
+}
+
+impl fmt::Display for LayerTensorName<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}{}.{}", self.prefix, self.layer, self.field)
+    }
+}
+
+impl LayerTensorName<'_> {
+    /// `true` when the file's name `key` is this name.
+    #[cfg_attr(feature = "alloc", allow(dead_code))] // with a heap, names are compared as strings
+    pub(super) fn matches(&self, key: Str<'_>) -> bool {
+        /// Compares what is written to it with the key's characters, one by one.
+        struct Compare<I> {
+            key: I,
+            equal: bool,
+        }
+        impl<I: Iterator<Item = Option<char>>> Write for Compare<I> {
+            fn write_str(&mut self, s: &str) -> fmt::Result {
+                for c in s.chars() {
+                    self.equal &= self.key.next() == Some(Some(c));
+                }
+                Ok(())
+            }
+        }
+        let mut compare = Compare {
+            key: key.chars(),
+            equal: true,
+        };
+        let _ = write!(compare, "{self}");
+        compare.equal && compare.key.next().is_none()
+    }
+}
