@@ -61,7 +61,8 @@ impl Domain {
     pub fn allows(self, value: f64) -> bool {
         match self {
             Domain::Any => true,
-            Domain::NonNegative => !(value < 0.0),
+            // NaN is allowed here: the loaders' non-finite policy decides about it.
+            Domain::NonNegative => value >= 0.0 || value.is_nan(),
         }
     }
 }
