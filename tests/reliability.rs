@@ -446,3 +446,44 @@ fn a_safetensors_prefix_longer_than_64_bytes_finds_its_tensors() {
         .unwrap();
     assert_eq!((net.0.w, net.0.w0), ([[0.5], [-1.0]], [0.25]));
 }
+
+#[test]
+fn early_stopping_that_diverges_returns_its_best_weights_and_curve() {
+    use constnet::optim::FnSchedule;
+    use constnet::train::EarlyStopping;
+    let (x, y) = good_data();
+    let (vx, vy) = (x[1..].to_vec(), y[1..].to_vec());
+    let mut net = (Linear::<1, 1> {
+        w: [[0.0]],
+        w0: [0.0],
+    },);
+    // A sane step for 40 steps (10 epochs of 4 batches), then one that overflows.
+    let mut sgd = Sgd::new(FnSchedule(
+        |t: usize| if t <= 40 { 0.1f32 } else { f32::MAX },
+    ));
+    let error = Trainer::new(Squared, &mut sgd)
+        .batch_size::<4>()
+        .epochs(50)
+        .reduction(Reduction::Mean)
+        .fit_early_stopping(&mut net, &x, &y, &mut rng(9), EarlyStopping::new(&vx, &vy))
+        .unwrap_err();
+    assert!(
+        matches!(error.error, TrainError::Diverged { epoch: 11, .. }),
+        "{error}"
+    );
+    let report = &error.report;
+    assert_eq!(report.curve.len(), 11, "check 0 and one per finished epoch");
+    let best = report.best().unwrap();
+    assert!(
+        best.epoch >= 5,
+        "training improved before it diverged: {best:?}"
+    );
+    // The net holds the best check's weights, not the last finite ones.
+    assert_eq!(
+        evaluate(&net, &Squared, &vx, &vy).unwrap().loss,
+        best.validation.loss
+    );
+    // It still converts into a TrainError with `?`.
+    let as_train_error: TrainError = error.into();
+    assert!(matches!(as_train_error, TrainError::Diverged { .. }));
+}

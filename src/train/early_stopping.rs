@@ -133,6 +133,50 @@ pub struct EarlyStopped<T> {
     pub stopped_early: bool,
 }
 
+/// Early stopping that ended in an error, with what it had measured: the network holds the
+/// best weights of `report`'s curve.
+#[cfg(feature = "alloc")]
+#[derive(Clone, Debug, PartialEq)]
+pub struct EarlyStoppingError<T> {
+    /// What went wrong.
+    pub error: TrainError,
+    /// Every check before it, and the best.
+    pub report: EarlyStoppingReport<T>,
+}
+
+#[cfg(feature = "alloc")]
+impl<T> PartialEq<TrainError> for EarlyStoppingError<T> {
+    fn eq(&self, other: &TrainError) -> bool {
+        self.error == *other
+    }
+}
+
+#[cfg(feature = "alloc")]
+impl<T> From<EarlyStoppingError<T>> for TrainError {
+    fn from(e: EarlyStoppingError<T>) -> Self {
+        e.error
+    }
+}
+
+#[cfg(feature = "alloc")]
+impl<T> core::fmt::Display for EarlyStoppingError<T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(
+            f,
+            "{} (after {} validation checks; the network holds the best weights)",
+            self.error,
+            self.report.curve.len()
+        )
+    }
+}
+
+#[cfg(feature = "alloc")]
+impl<T: core::fmt::Debug> core::error::Error for EarlyStoppingError<T> {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
+        Some(&self.error)
+    }
+}
+
 /// The learning curve of an early-stopping run.
 #[cfg(feature = "alloc")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -158,8 +202,9 @@ impl<'o, L, O, const K: usize> Trainer<'o, L, O, K> {
     /// that had the lowest validation loss. Needs no heap beyond one copy of the network (on
     /// the stack); `order` is scratch space at least as long as the training set.
     ///
-    /// Returns the best and the last check. On [`TrainError::Diverged`] the network keeps the
-    /// last weights that were all finite.
+    /// Returns the best and the last check. On an error during training
+    /// ([`TrainError::Diverged`]) the network also ends with the best weights, as it would
+    /// have without the error; every check so far reached `on_check`.
     pub fn fit_early_stopping_with<Net, R, T, F, const IN: usize, const OUT: usize>(
         &mut self,
         net: &mut Net,
@@ -193,7 +238,7 @@ impl<'o, L, O, const K: usize> Trainer<'o, L, O, K> {
         let mut since_best = 0;
         let mut since_check = BatchScore::default();
         let epochs = self.epochs;
-        self.run(net, x, y, rng, order, |step, net, loss| {
+        let trained = self.run(net, x, y, rng, order, |step, net, loss| {
             since_check.merge(&step.batch);
             let due = match stopping.every {
                 Validate::EveryEpoch => step.ends_epoch,
@@ -228,16 +273,20 @@ impl<'o, L, O, const K: usize> Trainer<'o, L, O, K> {
                 since_best += 1;
                 ControlFlow::Continue(())
             }
-        })?;
+        });
+        // Diverged or not, the best weights found are the result: the divergence is reported,
+        // but does not throw them away.
         net.clone_from(&best_net);
-        Ok(outcome)
+        trained.map(|()| outcome)
     }
 
     /// Trains `net` with early stopping (chapter section 8.1), leaves it with the weights that
     /// had the lowest validation loss, and returns the learning curve: every check's training
     /// and validation loss.
     ///
-    /// On [`TrainError::Diverged`] the network keeps the last weights that were all finite.
+    /// On an error during training ([`TrainError::Diverged`]) the network ends with the best
+    /// weights all the same, and the error carries the curve up to it
+    /// ([`EarlyStoppingError::report`]); it converts into a [`TrainError`] with `?`.
     #[cfg(feature = "alloc")]
     pub fn fit_early_stopping<Net, R, T, F, const IN: usize, const OUT: usize>(
         &mut self,
@@ -246,7 +295,7 @@ impl<'o, L, O, const K: usize> Trainer<'o, L, O, K> {
         y: &[[T; OUT]],
         rng: &mut R,
         stopping: EarlyStopping<'_, T, IN, OUT, F>,
-    ) -> Result<EarlyStoppingReport<T>, TrainError>
+    ) -> Result<EarlyStoppingReport<T>, EarlyStoppingError<T>>
     where
         T: Scalar,
         Net: Network<T, IN, OUT>,
@@ -268,15 +317,30 @@ impl<'o, L, O, const K: usize> Trainer<'o, L, O, K> {
                 user(check);
             },
         };
-        let outcome = self.fit_early_stopping_with(net, x, y, rng, &mut order, stopping)?;
+        let outcome = self.fit_early_stopping_with(net, x, y, rng, &mut order, stopping);
+        // The first check with the lowest validation loss: the one whose weights `net` has.
         let best_index = curve
             .iter()
-            .position(|check| *check == outcome.best)
-            .unwrap_or(0);
-        Ok(EarlyStoppingReport {
-            curve,
-            best_index,
-            stopped_early: outcome.stopped_early,
-        })
+            .enumerate()
+            .fold(None, |best: Option<(usize, T)>, (i, check)| match best {
+                Some((_, loss)) if !(check.validation.loss < loss) => best,
+                _ => Some((i, check.validation.loss)),
+            })
+            .map_or(0, |(i, _)| i);
+        match outcome {
+            Ok(outcome) => Ok(EarlyStoppingReport {
+                curve,
+                best_index,
+                stopped_early: outcome.stopped_early,
+            }),
+            Err(error) => Err(EarlyStoppingError {
+                error,
+                report: EarlyStoppingReport {
+                    curve,
+                    best_index,
+                    stopped_early: false,
+                },
+            }),
+        }
     }
 }

@@ -17,9 +17,9 @@ mod evaluate;
 mod report;
 mod trainer;
 
-#[cfg(feature = "alloc")]
-pub use early_stopping::EarlyStoppingReport;
 pub use early_stopping::{Checkpoint, EarlyStopped, EarlyStopping, Validate};
+#[cfg(feature = "alloc")]
+pub use early_stopping::{EarlyStoppingError, EarlyStoppingReport};
 pub use error::TrainError;
 pub use evaluate::evaluate;
 #[cfg(feature = "alloc")]
