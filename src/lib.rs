@@ -41,7 +41,7 @@ pub use scalar::{Scalar, math};
 /// Networks as types: what a network takes, how it is built, and the bound trainers take
 /// (chapter section 2.2). Networks themselves are tuples of layers.
 pub mod network {
-    pub use crate::module::{AnyWidth, EndsWith, InputWidth, Layers, Network};
+    pub use crate::module::{AnyWidth, EndsWith, InputWidth, Layers, LinesUp, Network};
 }
 
 /// The one walk over a network's tensors (chapter section 2: a layer is its weights), which

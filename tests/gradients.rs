@@ -8,6 +8,7 @@ mod common;
 
 use common::*;
 use constnet::loss::{FusedLoss, Objective};
+use constnet::network::LinesUp;
 use constnet::prelude::*;
 
 const TOLERANCE: f64 = 1e-6;
@@ -20,7 +21,7 @@ fn check_net<Net, L, const IN: usize, const OUT: usize, const K: usize>(
     x: &[[f64; IN]; K],
     y: &[[f64; OUT]; K],
 ) where
-    Net: Module<[f64; IN], Output = [f64; OUT]> + Params<f64> + Layers + Clone,
+    Net: Module<[f64; IN], Output = [f64; OUT]> + Params<f64> + LinesUp + Clone,
     L: Loss<f64, OUT>,
 {
     let total = |net: &Net, x: &[[f64; IN]; K]| -> f64 {
@@ -90,7 +91,7 @@ fn check_objective<Net, L, const IN: usize, const OUT: usize, const K: usize>(
     y: &[[f64; OUT]; K],
     valid: usize,
 ) where
-    Net: Module<[f64; IN], Output = [f64; OUT]> + Params<f64> + Layers + Clone,
+    Net: Module<[f64; IN], Output = [f64; OUT]> + Params<f64> + LinesUp + Clone,
     L: Objective<Net, [f64; IN], Scalar = f64, Target = [f64; OUT]> + Loss<f64, OUT>,
 {
     let total = |net: &Net| -> f64 {

@@ -487,3 +487,22 @@ fn early_stopping_that_diverges_returns_its_best_weights_and_curve() {
     let as_train_error: TrainError = error.into();
     assert!(matches!(as_train_error, TrainError::Diverged { .. }));
 }
+
+// ---- A net that cannot run cannot be made, saved or loaded ----
+// (Compile-time checks: `Layers::zeroed`, `WeightFile::from_bytes` and `Safetensors::load_into`
+// carry `compile_fail` examples of a net whose widths do not line up. Here, the same bound
+// holds for every net that does, activations alone included.)
+
+#[test]
+fn every_net_that_lines_up_can_be_zeroed_and_loaded() {
+    fn lines_up<N: constnet::network::LinesUp>() {}
+    lines_up::<(Linear<4, 8>, ReLU, Linear<8, 3>)>();
+    lines_up::<(ReLU, Softmax)>();
+    lines_up::<Dropout<20>>();
+    lines_up::<(
+        (Linear<2, 3, f64>, Tanh),
+        (BatchNorm<3, f64>, Linear<3, 1, f64>),
+    )>();
+    let zeroed = <(Sigmoid, Tanh)>::zeroed();
+    assert_eq!(zeroed, (Sigmoid, Tanh));
+}

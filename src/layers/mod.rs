@@ -24,7 +24,7 @@ mod tests {
     use crate::{BatchNorm, Dropout, Layers, Linear, ReLU, Softmax};
 
     type Net = (
-        Linear<3, 4>,
+        Linear<3, 4, f64>,
         ReLU,
         BatchNorm<4, f64>,
         Dropout<20>,

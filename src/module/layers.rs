@@ -19,15 +19,33 @@ pub struct AnyWidth;
 pub trait InputWidth {
     /// `Self` if it is a fixed width, `Next` if `Self` is [`AnyWidth`].
     type OrNext<Next: InputWidth>: InputWidth;
+    /// An input to check that a network's widths line up with: `Self` for a fixed width; for
+    /// [`AnyWidth`] (activations only, which fit every width) a width of 1.
+    type Probe;
 }
 
 impl InputWidth for AnyWidth {
     type OrNext<Next: InputWidth> = Next;
+    type Probe = [f32; 1];
 }
 
 impl<T, const N: usize> InputWidth for [T; N] {
     type OrNext<Next: InputWidth> = [T; N];
+    type Probe = [T; N];
 }
+
+/// A network whose widths line up: every layer takes the width the layer before it gives. Every
+/// constructor and loader asks for it ([`Layers::zeroed`], the weight file, the safetensors
+/// import), so a network that could never run cannot be made, saved or loaded either. It holds
+/// for every such type; there is nothing to implement.
+#[diagnostic::on_unimplemented(
+    message = "the layer widths of `{Self}` do not line up",
+    label = "a layer of this network gets an input of the wrong width",
+    note = "each layer's input width must equal the output width of the layer before it"
+)]
+pub trait LinesUp: Layers {}
+
+impl<N: Layers + Module<<N::Input as InputWidth>::Probe>> LinesUp for N {}
 
 /// The structure of a module or network: its input type, and how to build one.
 ///
@@ -42,7 +60,10 @@ pub trait Layers: Sized + crate::Zeroable {
     /// Draws every weight as the chapter's initialization says (section 5), without checking
     /// that the layers fit together; prefer [`Layers::init`]. Each tensor starts as its
     /// [`Init`](crate::schema::Init) says.
-    fn random<R: Rng + ?Sized>(rng: &mut R) -> Self {
+    fn random<R: Rng + ?Sized>(rng: &mut R) -> Self
+    where
+        Self: LinesUp,
+    {
         let mut net = Self::zeroed();
         net.randomize(rng);
         net
@@ -50,8 +71,18 @@ pub trait Layers: Sized + crate::Zeroable {
 
     /// A value of this type with every parameter and every piece of state zero: a gradient
     /// accumulator, or optimizer state. It is the value with every byte zero
-    /// ([`Zeroable`](crate::Zeroable)).
-    fn zeroed() -> Self {
+    /// ([`Zeroable`](crate::Zeroable)). Like every constructor and loader, it compiles only
+    /// for a network whose widths line up:
+    ///
+    /// ```compile_fail,E0277
+    /// use constnet::prelude::*;
+    /// type Broken = (Linear<4, 8>, ReLU, Linear<6, 3>);
+    /// let _ = Broken::zeroed();
+    /// ```
+    fn zeroed() -> Self
+    where
+        Self: LinesUp,
+    {
         crate::kernels::zeroed()
     }
 
@@ -80,7 +111,11 @@ pub trait Layers: Sized + crate::Zeroable {
     where
         Self: Module<Self::Input>,
     {
-        Self::random(rng)
+        // `Self: Module<Self::Input>` is the check `random` asks for, in the form whose error
+        // message names both widths.
+        let mut net: Self = crate::kernels::zeroed();
+        net.randomize(rng);
+        net
     }
 
     /// Draws every tensor as its [`Init`](crate::schema::Init) says, in the walk's order,

@@ -28,6 +28,6 @@ pub use api::Module;
 pub use ends_with::EndsWith;
 pub use footprint::Footprint;
 pub use init::randomize_tensors;
-pub use layers::{AnyWidth, InputWidth, Layers, Network};
+pub use layers::{AnyWidth, InputWidth, Layers, LinesUp, Network};
 pub use params::Params;
 pub(crate) use stored::Stored;

@@ -31,7 +31,7 @@ impl<T: super::Layers> Stored<T> {
         #[cfg(feature = "alloc")]
         return Self(crate::kernels::boxed_zeroed::<T>());
         #[cfg(not(feature = "alloc"))]
-        return Self(T::zeroed());
+        return Self(crate::kernels::zeroed());
     }
 }
 

@@ -19,9 +19,9 @@
 use core::fmt;
 
 use super::crc32::crc32;
-use crate::Layers;
-use crate::Scalar;
+use crate::network::LinesUp;
 use crate::schema::{Item, Persist};
+use crate::{Layers, Scalar};
 
 const MAGIC: [u8; 4] = *b"CNET";
 const VERSION: u16 = 1;
@@ -246,7 +246,8 @@ impl std::error::Error for FileError {
 /// let loaded = Net::from_bytes(&file)?;            // works on `include_bytes!` data too
 /// assert_eq!(loaded, net);
 ///
-/// // A file only loads into the network it was saved from.
+/// // A file only loads into the network it was saved from, and only into one whose widths
+/// // line up (`(Linear<4, 8>, Linear<6, 3>)` would not compile here).
 /// type Other = (Linear<4, 8>, ReLU, Linear<8, 2>, Softmax);
 /// assert!(matches!(Other::from_bytes(&file), Err(LoadError::ShapeMismatch { .. })));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -275,7 +276,10 @@ pub trait WeightFile<T: Scalar>: Persist<T> + Layers {
 
     /// Writes the weight file into the start of `out` and returns its length,
     /// [`WeightFile::FILE_BYTES`].
-    fn to_bytes(&self, out: &mut [u8]) -> Result<usize, SaveError> {
+    fn to_bytes(&self, out: &mut [u8]) -> Result<usize, SaveError>
+    where
+        Self: LinesUp,
+    {
         let needed = Self::FILE_BYTES;
         let len = out.len();
         let file = out
@@ -303,7 +307,10 @@ pub trait WeightFile<T: Scalar>: Persist<T> + Layers {
 
     /// The weight file as a vector of bytes.
     #[cfg(feature = "alloc")]
-    fn to_byte_vec(&self) -> alloc::vec::Vec<u8> {
+    fn to_byte_vec(&self) -> alloc::vec::Vec<u8>
+    where
+        Self: LinesUp,
+    {
         let mut out = alloc::vec![0; Self::FILE_BYTES];
         // The buffer has exactly the size the file needs.
         let _ = self.to_bytes(&mut out);
@@ -312,7 +319,10 @@ pub trait WeightFile<T: Scalar>: Persist<T> + Layers {
 
     /// Replaces this network's weights and state with those of the weight file `bytes`. The
     /// whole file is checked first, so on an error the network is unchanged.
-    fn load_bytes(&mut self, bytes: &[u8], non_finite: NonFinite) -> Result<(), LoadError> {
+    fn load_bytes(&mut self, bytes: &[u8], non_finite: NonFinite) -> Result<(), LoadError>
+    where
+        Self: LinesUp,
+    {
         let body = check_file(self, bytes)?;
         if non_finite == NonFinite::Reject
             && let Some(index) = body
@@ -335,7 +345,19 @@ pub trait WeightFile<T: Scalar>: Persist<T> + Layers {
 
     /// A network read from the weight file `bytes` (NaN and infinite values are loaded as
     /// they are; use [`WeightFile::load_bytes`] with [`NonFinite::Reject`] to refuse them).
-    fn from_bytes(bytes: &[u8]) -> Result<Self, LoadError> {
+    ///
+    /// A network whose widths do not line up has no weight file:
+    ///
+    /// ```compile_fail,E0277
+    /// use constnet::persist::WeightFile;
+    /// use constnet::prelude::*;
+    /// type Broken = (Linear<4, 8>, ReLU, Linear<6, 3>);
+    /// let _ = Broken::from_bytes(&[]);
+    /// ```
+    fn from_bytes(bytes: &[u8]) -> Result<Self, LoadError>
+    where
+        Self: LinesUp,
+    {
         let mut net = Self::zeroed();
         net.load_bytes(bytes, NonFinite::Accept)?;
         Ok(net)
@@ -345,13 +367,19 @@ pub trait WeightFile<T: Scalar>: Persist<T> + Layers {
     /// same folder, which is flushed to disk and then renamed over `path`. A crash or a full
     /// disk midway leaves the last good file (or none) at `path`, never a torn one.
     #[cfg(feature = "std")]
-    fn save(&self, path: impl AsRef<std::path::Path>) -> Result<(), FileError> {
+    fn save(&self, path: impl AsRef<std::path::Path>) -> Result<(), FileError>
+    where
+        Self: LinesUp,
+    {
         write_atomically(path.as_ref(), &self.to_byte_vec()).map_err(FileError::Io)
     }
 
     /// Loads a network from the weight file at `path`.
     #[cfg(feature = "std")]
-    fn load(path: impl AsRef<std::path::Path>) -> Result<Self, FileError> {
+    fn load(path: impl AsRef<std::path::Path>) -> Result<Self, FileError>
+    where
+        Self: LinesUp,
+    {
         let bytes = std::fs::read(path).map_err(FileError::Io)?;
         Self::from_bytes(&bytes).map_err(FileError::Format)
     }

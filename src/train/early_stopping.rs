@@ -323,7 +323,11 @@ impl<'o, L, O, const K: usize> Trainer<'o, L, O, K> {
             .iter()
             .enumerate()
             .fold(None, |best: Option<(usize, T)>, (i, check)| match best {
-                Some((_, loss)) if !(check.validation.loss < loss) => best,
+                Some((_, loss))
+                    if check.validation.loss >= loss || check.validation.loss.is_nan() =>
+                {
+                    best
+                }
                 _ => Some((i, check.validation.loss)),
             })
             .map_or(0, |(i, _)| i);

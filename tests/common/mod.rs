@@ -3,7 +3,8 @@
 
 use constnet::data::Split;
 use constnet::loss::Loss;
-use constnet::prelude::{Layers, Module, Squared};
+use constnet::network::LinesUp;
+use constnet::prelude::{Module, Squared};
 use constnet::{Params, Scalar};
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64Mcg;
@@ -151,7 +152,7 @@ pub fn check_training_gradients<Net, const IN: usize, const OUT: usize, const K:
     y: &[[f64; OUT]; K],
     seed: u64,
 ) where
-    Net: Module<[f64; IN], Output = [f64; OUT]> + Params<f64> + Layers + Clone,
+    Net: Module<[f64; IN], Output = [f64; OUT]> + Params<f64> + LinesUp + Clone,
 {
     let loss = |net: &Net, x: &[[f64; IN]; K]| -> f64 {
         let (out, _) = net.clone().forward_train_batch(x, &mut rng(seed));

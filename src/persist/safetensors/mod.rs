@@ -38,6 +38,7 @@ pub use shape::Shape;
 
 use super::json::{self, SyntaxError, Value};
 use crate::Scalar;
+use crate::network::LinesUp;
 use crate::schema::{Domain, Item, Persist, TensorInfo, Torch};
 use header::{Dtype, Header, Index, Tensor};
 
@@ -113,7 +114,10 @@ impl<'a> Safetensors<'a> {
     /// A network of type `N` with the file's weights (see the module documentation for the
     /// names and layouts); tensors PyTorch does not store (batch norm's `gamma` and `eps`)
     /// keep their defaults.
-    pub fn load<T: Scalar, N: Persist<T> + Default>(&self) -> Result<N, ImportError> {
+    pub fn load<T: Scalar, N>(&self) -> Result<N, ImportError>
+    where
+        N: Persist<T> + LinesUp + Default,
+    {
         let mut net = N::default();
         self.load_into(&mut net)?;
         Ok(net)
@@ -121,7 +125,19 @@ impl<'a> Safetensors<'a> {
 
     /// Replaces the weights of `net` with the file's. Everything is checked first, so on an
     /// error `net` is unchanged.
-    pub fn load_into<T: Scalar, N: Persist<T>>(&self, net: &mut N) -> Result<(), ImportError> {
+    ///
+    /// Like every loader, it compiles only for a network whose widths line up:
+    ///
+    /// ```compile_fail,E0277
+    /// use constnet::persist::Safetensors;
+    /// use constnet::prelude::*;
+    /// let mut broken = (Linear::<4, 8>::zeros(), Linear::<6, 3>::zeros());
+    /// let _ = Safetensors::parse(&[]).unwrap().load_into(&mut broken);
+    /// ```
+    pub fn load_into<T: Scalar, N>(&self, net: &mut N) -> Result<(), ImportError>
+    where
+        N: Persist<T> + LinesUp,
+    {
         let index = self.check(net)?;
         let mut layers = 0;
         N::walk_items([net], &mut |item| match item {
