@@ -506,3 +506,196 @@ fn every_net_that_lines_up_can_be_zeroed_and_loaded() {
     let zeroed = <(Sigmoid, Tanh)>::zeroed();
     assert_eq!(zeroed, (Sigmoid, Tanh));
 }
+
+// ---- Safetensors files read exactly as the official reader reads them ----
+
+/// A safetensors file: the header text (padded with spaces to a multiple of 8, as writers
+/// do) and `data` bytes after it.
+fn raw_file(header: &str, data: usize) -> Vec<u8> {
+    let mut text = header.to_string();
+    while !text.len().is_multiple_of(8) {
+        text.push(' ');
+    }
+    let mut file = (text.len() as u64).to_le_bytes().to_vec();
+    file.extend_from_slice(text.as_bytes());
+    file.extend((0..data).map(|i| (i * 7 % 251) as u8));
+    file
+}
+
+#[test]
+fn safetensors_files_are_accepted_exactly_when_the_official_reader_accepts_them() {
+    use constnet::persist::{ImportError, Safetensors};
+    let entry = |name: &str, offsets: &str| {
+        format!(r#""{name}":{{"dtype":"F32","shape":[2],"data_offsets":[{offsets}]}}"#)
+    };
+    let cases: Vec<(&str, String, usize)> = vec![
+        (
+            "valid",
+            format!("{{{},{}}}", entry("a", "0,8"), entry("b", "8,16")),
+            16,
+        ),
+        (
+            "valid, listed out of order",
+            format!("{{{},{}}}", entry("b", "8,16"), entry("a", "0,8")),
+            16,
+        ),
+        (
+            "overlapping data",
+            format!("{{{},{}}}", entry("a", "0,8"), entry("b", "4,12")),
+            12,
+        ),
+        (
+            "a gap",
+            format!("{{{},{}}}", entry("a", "0,8"), entry("b", "12,20")),
+            20,
+        ),
+        ("trailing bytes", format!("{{{}}}", entry("a", "0,8")), 12),
+        (
+            "not starting at 0",
+            format!("{{{}}}", entry("a", "4,12")),
+            12,
+        ),
+        (
+            "an invalid escape",
+            r#"{"a\q":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#.into(),
+            4,
+        ),
+        (
+            "a lone surrogate",
+            r#"{"a\ud800":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#.into(),
+            4,
+        ),
+        (
+            "a number with a leading zero",
+            r#"{"a":{"dtype":"F32","shape":[01],"data_offsets":[0,4]}}"#.into(),
+            4,
+        ),
+        (
+            "a fractional shape",
+            r#"{"a":{"dtype":"F32","shape":[1.0],"data_offsets":[0,4]}}"#.into(),
+            4,
+        ),
+        (
+            "metadata not an object",
+            r#"{"__metadata__":[1],"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#.into(),
+            4,
+        ),
+        (
+            "metadata of numbers",
+            r#"{"__metadata__":{"x":1}}"#.into(),
+            0,
+        ),
+        (
+            "metadata twice",
+            r#"{"__metadata__":{},"__metadata__":{}}"#.into(),
+            0,
+        ),
+        ("metadata null", r#"{"__metadata__":null}"#.into(), 0),
+        (
+            "metadata of strings",
+            r#"{"__metadata__":{"format":"pt"}}"#.into(),
+            0,
+        ),
+        (
+            "an unknown dtype",
+            r#"{"a":{"dtype":"F31","shape":[1],"data_offsets":[0,4]}}"#.into(),
+            4,
+        ),
+        (
+            "a known dtype it does not load",
+            r#"{"a":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}}"#.into(),
+            8,
+        ),
+        (
+            "half a byte",
+            r#"{"a":{"dtype":"F4","shape":[3],"data_offsets":[0,1]}}"#.into(),
+            1,
+        ),
+        (
+            "a field twice",
+            r#"{"a":{"dtype":"F32","dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#.into(),
+            4,
+        ),
+        (
+            "an extra field",
+            r#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4],"x":[]}}"#.into(),
+            4,
+        ),
+        (
+            "an entry as an array",
+            r#"{"a":["F32",[1],[0,4]]}"#.into(),
+            4,
+        ),
+        ("an empty header", "{}".into(), 0),
+        ("not an object", "[]".into(), 0),
+    ];
+    for (what, header, data) in cases {
+        let file = raw_file(&header, data);
+        let official = safetensors::SafeTensors::deserialize(&file).is_ok();
+        let ours = Safetensors::parse(&file);
+        assert_eq!(ours.is_ok(), official, "{what}: ours {:?}", ours.err());
+    }
+    // Duplicate names: the official reader keeps the last silently (here an F16 reading of
+    // the F32 bytes); here they are an error.
+    let header = format!(
+        r#"{{{},"a":{{"dtype":"F16","shape":[4],"data_offsets":[0,8]}}}}"#,
+        entry("a", "0,8")
+    );
+    let file = raw_file(&header, 8);
+    assert!(safetensors::SafeTensors::deserialize(&file).is_ok());
+    assert!(matches!(
+        Safetensors::parse(&file),
+        Err(ImportError::DuplicateTensor { name }) if name.as_str() == "a"
+    ));
+    // Too large a header is refused before anything is read.
+    let mut huge = 100_000_001u64.to_le_bytes().to_vec();
+    huge.extend_from_slice(b"{}");
+    assert!(matches!(
+        Safetensors::parse(&huge),
+        Err(ImportError::HeaderTooLarge { .. })
+    ));
+}
+
+#[test]
+fn f16_and_bf16_tensors_load_exactly_and_non_finite_values_can_be_refused() {
+    use constnet::persist::{ImportError, NonFinite, Safetensors};
+    // 1.5, -2^-24 (the smallest subnormal), 65504 (the largest f16) and 0.333 in f16; bf16 of
+    // 1.5 and -3.0.
+    let f16: [u16; 4] = [0x3e00, 0x8001, 0x7bff, 0x3555];
+    let bf16: [u16; 2] = [0x3fc0, 0xc040];
+    let header = r#"{"0.weight":{"dtype":"F16","shape":[4,1],"data_offsets":[0,8]},"0.bias":{"dtype":"BF16","shape":[2],"data_offsets":[8,12]}}"#;
+    let mut file = raw_file(header, 0);
+    for v in f16.iter().chain(&bf16) {
+        file.extend_from_slice(&v.to_le_bytes());
+    }
+    // Linear<1, 4> reads a 4 x 1 weight; pad the bias to 4 with another file below.
+    type Net = (Linear<1, 4>,);
+    let header4 = header.replace(
+        r#""shape":[2],"data_offsets":[8,12]"#,
+        r#""shape":[4],"data_offsets":[8,16]"#,
+    );
+    let mut file4 = raw_file(&header4, 0);
+    for v in f16.iter().chain(&bf16).chain(&bf16) {
+        file4.extend_from_slice(&v.to_le_bytes());
+    }
+    let net: Net = Safetensors::parse(&file4).unwrap().load().unwrap();
+    assert_eq!(net.0.w, [[1.5, -(2.0f32.powi(-24)), 65504.0, 0.33325195]]);
+    assert_eq!(net.0.w0, [1.5, -3.0, 1.5, -3.0]);
+    assert!(Safetensors::parse(&file).is_ok());
+    // An f16 infinity is refused when asked.
+    let inf: [u16; 8] = [0x7c00, 0, 0, 0, 0, 0, 0, 0];
+    let mut bad = raw_file(&header4, 0);
+    for v in inf {
+        bad.extend_from_slice(&v.to_le_bytes());
+    }
+    let file = Safetensors::parse(&bad).unwrap();
+    assert!(file.load::<f32, Net>().unwrap().0.w[0][0].is_infinite());
+    assert_eq!(
+        file.non_finite(NonFinite::Reject).load::<f32, Net>().err(),
+        Some(ImportError::NotFinite {
+            layer: 0,
+            field: "weight",
+            index: 0
+        })
+    );
+}

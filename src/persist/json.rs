@@ -1,9 +1,11 @@
 //! The little JSON a safetensors header needs, read in place without a heap: objects, arrays,
-//! strings with escapes, numbers, `true`, `false`, `null`. Nesting is limited so a hostile
-//! header cannot exhaust the stack.
+//! strings with escapes, numbers, `true`, `false`, `null`. It accepts exactly what RFC 8259
+//! (and `serde_json`, which the official safetensors reader uses) accepts: escapes are checked,
+//! surrogates must pair, numbers follow the grammar. Nesting stops at `serde_json`'s limit, so
+//! a hostile header cannot exhaust the stack.
 
-/// How deep objects and arrays may nest (a safetensors header needs 3).
-const MAX_DEPTH: usize = 16;
+/// How deep objects and arrays may nest: `serde_json`'s recursion limit.
+const MAX_DEPTH: usize = 128;
 
 /// A syntax error at a byte offset of the JSON text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -23,8 +25,8 @@ pub enum Value<'a> {
     Str(Str<'a>),
     /// A number's text.
     Number(&'a [u8]),
-    /// `true`, `false` or `null`.
-    Literal,
+    /// `true`, `false` or `null`: its text.
+    Literal(&'a [u8]),
 }
 
 /// A JSON string as it appears in the text (escapes not yet decoded).
@@ -62,11 +64,22 @@ impl Str<'_> {
                 b'r' => Some('\r'),
                 b't' => Some('\t'),
                 b'u' => {
-                    let hex = rest.get(..4);
+                    let unit = hex4(rest);
                     rest = rest.get(4..).unwrap_or(&[]);
-                    hex.and_then(|h| core::str::from_utf8(h).ok())
-                        .and_then(|h| u32::from_str_radix(h, 16).ok())
-                        .and_then(char::from_u32)
+                    match unit {
+                        // A high surrogate and the low one that must follow make one character.
+                        Some(high @ 0xd800..=0xdbff) => {
+                            let low = rest.strip_prefix(b"\\u").and_then(hex4);
+                            rest = rest.get(6..).unwrap_or(&[]);
+                            low.filter(|low| (0xdc00..=0xdfff).contains(low))
+                                .and_then(|low| {
+                                    char::from_u32(
+                                        0x10000 + ((high - 0xd800) << 10) + (low - 0xdc00),
+                                    )
+                                })
+                        }
+                        unit => unit.and_then(char::from_u32),
+                    }
                 }
                 _ => None,
             })
@@ -85,6 +98,14 @@ impl Str<'_> {
             }
         }
     }
+}
+
+/// Four hex digits at the start of `text`, as a number.
+fn hex4(text: &[u8]) -> Option<u32> {
+    let digits = text.get(..4)?;
+    digits
+        .iter()
+        .try_fold(0u32, |n, &d| Some(n * 16 + char::from(d).to_digit(16)?))
 }
 
 fn utf8_len(first: u8) -> usize {
@@ -239,19 +260,14 @@ impl<'a> Reader<'a> {
             }
             Some(b'"') => Ok(Value::Str(self.string()?)),
             Some(b'-' | b'0'..=b'9') => {
-                while matches!(
-                    self.peek(),
-                    Some(b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
-                ) {
-                    self.pos += 1;
-                }
+                self.number()?;
                 Ok(Value::Number(&self.text[start..self.pos]))
             }
             _ => {
                 for word in [&b"true"[..], b"false", b"null"] {
                     if self.text[self.pos..].starts_with(word) {
                         self.pos += word.len();
-                        return Ok(Value::Literal);
+                        return Ok(Value::Literal(word));
                     }
                 }
                 Err(self.error())
@@ -281,20 +297,85 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// A number by RFC 8259's grammar: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
+    fn number(&mut self) -> Result<(), SyntaxError> {
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        match self.next() {
+            Some(b'0') => {}
+            Some(b'1'..=b'9') => self.digits(),
+            _ => return Err(self.error()),
+        }
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            self.some_digits()?;
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.pos += 1;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.pos += 1;
+            }
+            self.some_digits()?;
+        }
+        Ok(())
+    }
+
+    fn digits(&mut self) {
+        while matches!(self.peek(), Some(b'0'..=b'9')) {
+            self.pos += 1;
+        }
+    }
+
+    fn some_digits(&mut self) -> Result<(), SyntaxError> {
+        let start = self.pos;
+        self.digits();
+        if self.pos == start {
+            return Err(self.error());
+        }
+        Ok(())
+    }
+
     fn string(&mut self) -> Result<Str<'a>, SyntaxError> {
         self.expect(b'"')?;
         let start = self.pos;
         loop {
             match self.next() {
                 Some(b'"') => return Ok(Str(&self.text[start..self.pos - 1])),
-                Some(b'\\') => {
-                    self.next().ok_or_else(|| self.error())?;
-                }
+                Some(b'\\') => self.escape()?,
                 Some(c) if c < 0x20 => return Err(self.error()),
                 Some(_) => {}
                 None => return Err(self.error()),
             }
         }
+    }
+
+    /// The rest of an escape after its backslash: one of `"\/bfnrt`, or `u` and four hex
+    /// digits, a high surrogate followed by an escaped low one, never a lone surrogate.
+    fn escape(&mut self) -> Result<(), SyntaxError> {
+        match self.next() {
+            Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => Ok(()),
+            Some(b'u') => match self.hex_unit()? {
+                0xd800..=0xdbff => {
+                    if self.next() != Some(b'\\') || self.next() != Some(b'u') {
+                        return Err(self.error());
+                    }
+                    match self.hex_unit()? {
+                        0xdc00..=0xdfff => Ok(()),
+                        _ => Err(self.error()),
+                    }
+                }
+                0xdc00..=0xdfff => Err(self.error()),
+                _ => Ok(()),
+            },
+            _ => Err(self.error()),
+        }
+    }
+
+    fn hex_unit(&mut self) -> Result<u32, SyntaxError> {
+        let unit = hex4(&self.text[self.pos..]).ok_or_else(|| self.error())?;
+        self.pos += 4;
+        Ok(unit)
     }
 }
 
@@ -340,5 +421,48 @@ mod tests {
         // Nesting beyond the limit is an error, not a stack overflow.
         let deep = [b'['; 100_000];
         assert!(parse(&deep).is_err());
+    }
+
+    /// What RFC 8259 (and serde_json) refuse, this reader refuses too.
+    #[test]
+    fn accepts_exactly_json() {
+        for good in [
+            &b"0"[..],
+            b"-0.5e+3",
+            b"12E-2",
+            br#""\u00e9\ud83d\ude00\/\b\f\n\r\t""#,
+            b"[[[]]]",
+        ] {
+            assert!(
+                parse(good).is_ok(),
+                "{}",
+                core::str::from_utf8(good).unwrap()
+            );
+        }
+        for bad in [
+            &b"01"[..],
+            b"1.",
+            b".5",
+            b"+1",
+            b"1e",
+            b"--1",
+            b"1.5.2",
+            br#""\x""#,
+            br#""\u12""#,
+            br#""\ud83d""#,
+            br#""\ude00""#,
+            br#""\ud83d\u0041""#,
+            b"\"a\x01\"",
+            b"tru",
+        ] {
+            assert!(
+                parse(bad).is_err(),
+                "{}",
+                core::str::from_utf8(bad).unwrap()
+            );
+        }
+        assert!(Str(br#"\ud83d\ude00"#).eq_str("\u{1f600}"));
+        let nested = [&[b'['; 128][..], &[b']'; 128]].concat();
+        assert!(parse(&nested).is_ok(), "serde_json's limit");
     }
 }

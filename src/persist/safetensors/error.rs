@@ -21,8 +21,27 @@ pub enum ImportError {
         /// Byte offset of the problem within the JSON header.
         offset: usize,
     },
-    /// A header entry lacks a string `dtype`, an integer array `shape` or a two-integer
-    /// `data_offsets`.
+    /// The header announces more than the official reader's 100 MB limit.
+    HeaderTooLarge {
+        /// The header length announced.
+        announced: u64,
+    },
+    /// `__metadata__` is given twice, or is not a map of strings (or `null`).
+    BadMetadata,
+    /// Two tensors have the same name (the official reader would keep the last silently).
+    DuplicateTensor {
+        /// The name.
+        name: TensorName,
+    },
+    /// The tensors' data ends before the file does.
+    TrailingBytes {
+        /// Where the tensors' data ends, in the data section.
+        expected: usize,
+        /// The data section's length.
+        found: usize,
+    },
+    /// A header entry lacks a string `dtype` the official reader knows, an integer array
+    /// `shape` or a two-integer `data_offsets`, or gives one of them twice.
     BadEntry {
         /// The entry's name.
         name: TensorName,
@@ -54,6 +73,16 @@ pub enum ImportError {
         expected: &'static str,
         /// The file's dtype.
         found: DtypeName,
+    },
+    /// A tensor holds NaN or an infinity (reported only with
+    /// [`NonFinite::Reject`](crate::persist::NonFinite::Reject)).
+    NotFinite {
+        /// Index of the layer.
+        layer: usize,
+        /// The tensor's field name.
+        field: &'static str,
+        /// Index of the value in the tensor.
+        index: usize,
     },
     /// A tensor holds a value its layer cannot take (a negative `running_var`).
     InvalidValue {
@@ -87,6 +116,21 @@ impl fmt::Display for ImportError {
             Self::BadHeader { offset } => {
                 write!(f, "safetensors header is not valid JSON (at byte {offset})")
             }
+            Self::HeaderTooLarge { announced } => write!(
+                f,
+                "safetensors header of {announced} bytes: the limit is 100000000"
+            ),
+            Self::BadMetadata => write!(
+                f,
+                "safetensors `__metadata__` is given twice or is not a map of strings"
+            ),
+            Self::DuplicateTensor { name } => {
+                write!(f, "the file has two tensors named {name}")
+            }
+            Self::TrailingBytes { expected, found } => write!(
+                f,
+                "safetensors data section has {found} bytes; its tensors end at {expected}"
+            ),
             Self::BadEntry { name } => write!(
                 f,
                 "safetensors entry {name} lacks a dtype, a shape or two data offsets"
@@ -112,6 +156,14 @@ impl fmt::Display for ImportError {
                 f,
                 "tensor `{layer}.{field}` has dtype {found}, which does not convert exactly to \
                  {expected}"
+            ),
+            Self::NotFinite {
+                layer,
+                field,
+                index,
+            } => write!(
+                f,
+                "tensor `{layer}.{field}` holds NaN or an infinity at index {index}"
             ),
             Self::InvalidValue {
                 layer,

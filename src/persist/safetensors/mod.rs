@@ -36,6 +36,7 @@ use name::LayerTensorName;
 pub use name::{DtypeName, InlineName, TensorName};
 pub use shape::Shape;
 
+use super::NonFinite;
 use super::json::{self, SyntaxError, Value};
 use crate::Scalar;
 use crate::network::LinesUp;
@@ -66,6 +67,7 @@ use header::{Dtype, Header, Index, Tensor};
 pub struct Safetensors<'a> {
     header: Header<'a>,
     prefix: &'a str,
+    non_finite: NonFinite,
 }
 
 impl<'a> Safetensors<'a> {
@@ -79,6 +81,11 @@ impl<'a> Safetensors<'a> {
         let mut raw = [0u8; 8];
         raw.copy_from_slice(len_bytes);
         let header_len = u64::from_le_bytes(raw);
+        if header_len > header::MAX_HEADER_BYTES {
+            return Err(ImportError::HeaderTooLarge {
+                announced: header_len,
+            });
+        }
         let header = usize::try_from(header_len)
             .ok()
             .and_then(|len| bytes.get(8..8usize.checked_add(len)?))
@@ -99,8 +106,10 @@ impl<'a> Safetensors<'a> {
         let file = Self {
             header: Header { object, data },
             prefix: "",
+            non_finite: NonFinite::Accept,
         };
         file.header.for_each_tensor(|_, _| Ok(()))?;
+        file.header.check_whole()?;
         Ok(file)
     }
 
@@ -108,6 +117,14 @@ impl<'a> Safetensors<'a> {
     /// that holds the `nn.Sequential` as `model`).
     pub fn with_prefix(mut self, prefix: &'a str) -> Self {
         self.prefix = prefix;
+        self
+    }
+
+    /// What to do with NaN or infinite values in the tensors the net reads: load them as they
+    /// are ([`NonFinite::Accept`], the default: a file is what was saved), or refuse the file
+    /// with [`ImportError::NotFinite`].
+    pub fn non_finite(mut self, policy: NonFinite) -> Self {
+        self.non_finite = policy;
         self
     }
 
@@ -254,8 +271,9 @@ impl<'a> Safetensors<'a> {
         let tensor = index
             .find(&self.name(layer, field))?
             .ok_or(ImportError::MissingTensor { layer, field })?;
+        // Every f16, bf16 and f32 value is an f32 and an f64; an f64 only fits an f64 net.
         let exact = match tensor.dtype {
-            Some(Dtype::F32) => true,
+            Some(Dtype::F16 | Dtype::BF16 | Dtype::F32) => true,
             Some(Dtype::F64) => T::BYTES == 8,
             None => false,
         };
@@ -282,6 +300,15 @@ impl<'a> Safetensors<'a> {
             _ => info.domain,
         };
         let elements = dims.iter().product::<usize>();
+        if self.non_finite == NonFinite::Reject
+            && let Some(at) = (0..elements).find(|&i| !tensor.read::<T>(i).is_finite())
+        {
+            return Err(ImportError::NotFinite {
+                layer,
+                field,
+                index: at,
+            });
+        }
         if let Some(at) = (0..elements).find(|&i| !domain.allows(tensor.read::<f64>(i))) {
             return Err(ImportError::InvalidValue {
                 layer,
@@ -444,5 +471,24 @@ mod tests {
         assert!(name.matches(json));
         assert!(!name.matches(json::Str(&key[..text.len() - 1])));
         assert!(!name.matches(json::Str(b"12.weight")));
+    }
+
+    /// The whole-header checks, in whichever build runs the unit tests (the build without a
+    /// heap compares pairs instead of sorting).
+    #[test]
+    fn the_data_must_tile_and_names_must_differ() {
+        let mut bytes = [0u8; 1024];
+        let ok = file([("b", &[1], &[2.0]), ("a", &[2], &[1.0, 0.5])], &mut bytes);
+        assert!(Safetensors::parse(&bytes[..ok]).is_ok());
+        // One more byte at the end: the tensors no longer cover the data.
+        assert!(matches!(
+            Safetensors::parse(&bytes[..=ok]),
+            Err(ImportError::BadOffsets { .. } | ImportError::TrailingBytes { .. })
+        ));
+        let twice = file([("a", &[1], &[2.0]), ("a", &[1], &[1.0])], &mut bytes);
+        assert!(matches!(
+            Safetensors::parse(&bytes[..twice]),
+            Err(ImportError::DuplicateTensor { .. })
+        ));
     }
 }
