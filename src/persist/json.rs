@@ -4,8 +4,10 @@
 //! surrogates must pair, numbers follow the grammar. Nesting stops at `serde_json`'s limit, so
 //! a hostile header cannot exhaust the stack.
 
-/// How deep objects and arrays may nest: `serde_json`'s recursion limit.
-const MAX_DEPTH: usize = 128;
+/// The deepest nesting index allowed (the outermost value is at 0): 127 nested objects and
+/// arrays, as many as the official reader (`serde_json`'s limit of 128, one of which it spends
+/// itself) accepts.
+const MAX_DEPTH: usize = 126;
 
 /// A syntax error at a byte offset of the JSON text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -462,7 +464,9 @@ mod tests {
             );
         }
         assert!(Str(br#"\ud83d\ude00"#).eq_str("\u{1f600}"));
+        let nested = [&[b'['; 127][..], &[b']'; 127]].concat();
+        assert!(parse(&nested).is_ok(), "the official reader's limit");
         let nested = [&[b'['; 128][..], &[b']'; 128]].concat();
-        assert!(parse(&nested).is_ok(), "serde_json's limit");
+        assert!(parse(&nested).is_err(), "one past the official reader's limit");
     }
 }
