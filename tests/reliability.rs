@@ -699,3 +699,26 @@ fn f16_and_bf16_tensors_load_exactly_and_non_finite_values_can_be_refused() {
         })
     );
 }
+
+#[test]
+fn a_batch_too_large_for_the_stack_is_an_error_not_an_abort() {
+    // 4096 samples of 784 inputs are 12.8 MB: this used to overflow the stack and abort.
+    type Net = (Linear<784, 16>, ReLU, Linear<16, 10>, Softmax);
+    let mut net = Net::init_boxed(&mut rng(1));
+    let x = vec![[0.5f32; 784]; 8];
+    let y = vec![[0.1f32; 10]; 8];
+    let mut sgd = Sgd::new(0.1f32);
+    let error = Trainer::new(Nllm, &mut sgd)
+        .batch_size::<4096>()
+        .fit(&mut *net, &x, &y, &mut rng(2))
+        .unwrap_err();
+    let needed = constnet::Footprint::of::<Net, [f32; 784], 4096>().batch;
+    assert!(needed > 12_000_000);
+    assert_eq!(
+        error,
+        TrainError::BatchTooLarge {
+            needed,
+            limit: constnet::train::DEFAULT_STACK_LIMIT
+        }
+    );
+}

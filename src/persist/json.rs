@@ -467,6 +467,9 @@ mod tests {
         let nested = [&[b'['; 127][..], &[b']'; 127]].concat();
         assert!(parse(&nested).is_ok(), "the official reader's limit");
         let nested = [&[b'['; 128][..], &[b']'; 128]].concat();
-        assert!(parse(&nested).is_err(), "one past the official reader's limit");
+        assert!(
+            parse(&nested).is_err(),
+            "one past the official reader's limit"
+        );
     }
 }

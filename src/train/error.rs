@@ -15,6 +15,16 @@ pub enum TrainError {
     },
     /// There are no samples.
     Empty,
+    /// One mini-batch would take more stack than the trainer's
+    /// [`stack_limit`](crate::train::Trainer::stack_limit) (by
+    /// [`Footprint`](crate::Footprint)'s `batch` figure): a smaller batch, a larger limit on
+    /// a thread with more stack.
+    BatchTooLarge {
+        /// Bytes one mini-batch takes.
+        needed: usize,
+        /// The limit.
+        limit: usize,
+    },
     /// The scratch buffer for the sample order is shorter than the data set.
     OrderBufferTooShort {
         /// Length of the buffer given.
@@ -54,6 +64,11 @@ impl fmt::Display for TrainError {
                 )
             }
             Self::Empty => write!(f, "no samples to train or evaluate on"),
+            Self::BatchTooLarge { needed, limit } => write!(
+                f,
+                "one mini-batch takes {needed} bytes of stack, above the trainer's limit of \
+                 {limit}: use a smaller batch, or raise the limit on a thread with more stack"
+            ),
             Self::OrderBufferTooShort { len, needed } => {
                 write!(
                     f,

@@ -11,7 +11,7 @@ use crate::loss::BatchScore;
 use crate::loss::Objective;
 use crate::module::Stored;
 use crate::optim::Optimizer;
-use crate::{Network, Params, Scalar};
+use crate::{Footprint, Network, Params, Scalar};
 
 /// How a mini-batch's per-sample gradients are combined before the update.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -50,7 +50,13 @@ pub struct Trainer<'o, L, O, const K: usize> {
     full_batch: bool,
     drop_partial_batch: bool,
     input_noise: Option<f64>,
+    stack_limit: usize,
 }
+
+/// The stack a trainer lets one mini-batch take by default, by [`Footprint`]'s `batch` figure:
+/// 1 MiB. A spawned thread has 2 MiB of stack and the main thread usually 8 MiB; a training
+/// step takes about twice `batch` at its deepest.
+pub const DEFAULT_STACK_LIMIT: usize = 1 << 20;
 
 impl<'o, L, O> Trainer<'o, L, O, 1> {
     /// A trainer for `loss` and `optimizer`: one sample per step (stochastic gradient descent),
@@ -64,6 +70,7 @@ impl<'o, L, O> Trainer<'o, L, O, 1> {
             full_batch: false,
             drop_partial_batch: false,
             input_noise: None,
+            stack_limit: DEFAULT_STACK_LIMIT,
         }
     }
 }
@@ -90,7 +97,17 @@ impl<'o, L, O, const K: usize> Trainer<'o, L, O, K> {
             full_batch: self.full_batch,
             drop_partial_batch: self.drop_partial_batch,
             input_noise: self.input_noise,
+            stack_limit: self.stack_limit,
         }
+    }
+
+    /// The most stack one mini-batch may take, by [`Footprint::of`]'s `batch` figure (inputs,
+    /// targets, tape and output gradients), [`DEFAULT_STACK_LIMIT`] unless set here. A batch
+    /// above it is [`TrainError::BatchTooLarge`] before anything runs, instead of a stack
+    /// overflow that aborts the process. Raise it for a thread with a larger stack.
+    pub fn stack_limit(mut self, bytes: usize) -> Self {
+        self.stack_limit = bytes;
+        self
     }
 
     /// Number of passes over the training data.
@@ -185,7 +202,7 @@ impl<'o, L, O, const K: usize> Trainer<'o, L, O, K> {
         y: &[[T; OUT]],
         rng: &mut R,
         order: &mut [usize],
-        mut on_step: impl FnMut(&Step<T>, &Net, &L) -> ControlFlow<()>,
+        on_step: impl FnMut(&Step<T>, &Net, &L) -> ControlFlow<()>,
     ) -> Result<(), TrainError>
     where
         T: Scalar,
@@ -216,6 +233,37 @@ impl<'o, L, O, const K: usize> Trainer<'o, L, O, K> {
         for (i, slot) in order.iter_mut().enumerate() {
             *slot = i;
         }
+        let needed = Footprint::of::<Net, [T; IN], K>().batch;
+        if needed > self.stack_limit {
+            return Err(TrainError::BatchTooLarge {
+                needed,
+                limit: self.stack_limit,
+            });
+        }
+        self.epochs_loop(net, x, y, rng, order, noise.as_ref(), on_step)
+    }
+
+    /// The loop of [`run`](Self::run), out of line: its frame holds the mini-batch and the
+    /// tapes, so it is entered only after `run` checked that they fit the stack limit.
+    #[inline(never)]
+    #[allow(clippy::too_many_arguments)]
+    fn epochs_loop<Net, R, T, const IN: usize, const OUT: usize>(
+        &mut self,
+        net: &mut Net,
+        x: &[[T; IN]],
+        y: &[[T; OUT]],
+        rng: &mut R,
+        order: &mut [usize],
+        noise: Option<&Normal<f64>>,
+        mut on_step: impl FnMut(&Step<T>, &Net, &L) -> ControlFlow<()>,
+    ) -> Result<(), TrainError>
+    where
+        T: Scalar,
+        Net: Network<T, IN, OUT>,
+        L: Objective<Net, [T; IN], Scalar = T, Target = [T; OUT]>,
+        O: Optimizer<T, Net>,
+        R: Rng + ?Sized,
+    {
         let mut grad = Stored::<Net>::zeroed();
         // The weights before the latest update, restored if the update is not finite.
         let mut last_good = Stored::<Net>::zeroed();
@@ -231,7 +279,7 @@ impl<'o, L, O, const K: usize> Trainer<'o, L, O, K> {
                     break;
                 }
                 let (mut xb, yb) = gather::<T, IN, OUT, K>(x, y, chunk);
-                if let Some(noise) = &noise {
+                if let Some(noise) = noise {
                     for v in xb.as_flattened_mut() {
                         *v = *v + T::from_f64(noise.sample(rng));
                     }
