@@ -384,28 +384,14 @@ fn a_negative_batch_norm_deviation_or_variance_is_refused_when_it_loads() {
     assert_eq!(target, before, "nothing loaded");
 
     // The same from PyTorch: a negative running variance.
-    let tensors: Vec<(String, Vec<usize>, Vec<u8>)> = [
+    let file = official_file(&[
         ("0.weight", vec![2, 2], vec![1.0f32, 0.0, 0.0, 1.0]),
         ("0.bias", vec![2], vec![0.0, 0.0]),
         ("1.weight", vec![2], vec![1.0, 1.0]),
         ("1.bias", vec![2], vec![0.0, 0.0]),
         ("1.running_mean", vec![2], vec![0.0, 0.0]),
         ("1.running_var", vec![2], vec![1.0, -4.0]),
-    ]
-    .into_iter()
-    .map(|(n, d, v)| {
-        (
-            n.to_string(),
-            d,
-            v.iter().flat_map(|x| x.to_le_bytes()).collect(),
-        )
-    })
-    .collect();
-    let views = tensors.iter().map(|(n, d, b)| {
-        let view = safetensors::tensor::TensorView::new(safetensors::Dtype::F32, d.clone(), b);
-        (n.clone(), view.unwrap())
-    });
-    let file = safetensors::serialize(views, None).unwrap();
+    ]);
     assert_eq!(
         Safetensors::parse(&file).unwrap().load::<f32, Net>().err(),
         Some(ImportError::InvalidValue {
@@ -421,24 +407,12 @@ fn a_safetensors_prefix_longer_than_64_bytes_finds_its_tensors() {
     use constnet::persist::Safetensors;
     let prefix = "model.encoder.stack_of_layers_that_is_named_at_length.sequential.";
     assert!(prefix.len() > 64);
-    let tensors: Vec<(String, Vec<usize>, Vec<u8>)> = [
-        ("0.weight", vec![1, 2], vec![0.5f32, -1.0]),
-        ("0.bias", vec![1], vec![0.25]),
-    ]
-    .into_iter()
-    .map(|(n, d, v)| {
-        (
-            format!("{prefix}{n}"),
-            d,
-            v.iter().flat_map(|x| x.to_le_bytes()).collect(),
-        )
-    })
-    .collect();
-    let views = tensors.iter().map(|(n, d, b)| {
-        let view = safetensors::tensor::TensorView::new(safetensors::Dtype::F32, d.clone(), b);
-        (n.clone(), view.unwrap())
-    });
-    let file = safetensors::serialize(views, None).unwrap();
+    let weight = format!("{prefix}0.weight");
+    let bias = format!("{prefix}0.bias");
+    let file = official_file(&[
+        (weight.as_str(), vec![1, 2], vec![0.5f32, -1.0]),
+        (bias.as_str(), vec![1], vec![0.25]),
+    ]);
     let net: (Linear<2, 1>, Sigmoid) = Safetensors::parse(&file)
         .unwrap()
         .with_prefix(prefix)
@@ -721,4 +695,20 @@ fn a_batch_too_large_for_the_stack_is_an_error_not_an_abort() {
             limit: constnet::train::DEFAULT_STACK_LIMIT
         }
     );
+}
+
+/// A safetensors file of f32 tensors `(name, shape, values)`, written by the official crate.
+fn official_file(tensors: &[(&str, Vec<usize>, Vec<f32>)]) -> Vec<u8> {
+    let bytes: Vec<(String, Vec<usize>, Vec<u8>)> = tensors
+        .iter()
+        .map(|(name, dims, values)| {
+            let raw = values.iter().flat_map(|v| v.to_le_bytes()).collect();
+            (name.to_string(), dims.clone(), raw)
+        })
+        .collect();
+    let views = bytes.iter().map(|(name, dims, raw)| {
+        let view = safetensors::tensor::TensorView::new(safetensors::Dtype::F32, dims.clone(), raw);
+        (name.clone(), view.unwrap())
+    });
+    safetensors::serialize(views, None).unwrap()
 }
