@@ -38,6 +38,10 @@ fn step_with_state_avx2<T: Scalar, F: Fn(T, T, T) -> (T, T)>(
     step_with_state_portable(w, g, s, rule)
 }
 
+/// Lanes of the finiteness check: independent accumulators, so the check adds no dependency
+/// chain to the update loop and it stays vectorized (as in `all_finite`).
+const LANES: usize = 16;
+
 #[inline(always)]
 fn step_with_state_portable<T: Scalar, F: Fn(T, T, T) -> (T, T)>(
     w: &mut [T],
@@ -45,14 +49,25 @@ fn step_with_state_portable<T: Scalar, F: Fn(T, T, T) -> (T, T)>(
     s: &mut [T],
     rule: &F,
 ) -> bool {
-    // `0 * v` is 0 for a finite `v` and NaN otherwise: summed without a branch, it keeps the
-    // loop vectorized (as `all_finite` does).
-    let mut check = T::zero();
-    for ((wi, &gi), si) in w.iter_mut().zip(g).zip(s.iter_mut()) {
-        (*wi, *si) = rule(*wi, gi, *si);
-        check = check + T::zero() * *si;
+    let n = w.len().min(g.len()).min(s.len());
+    let (w, g, s) = (&mut w[..n], &g[..n], &mut s[..n]);
+    let (w_blocks, w_rest) = w.as_chunks_mut::<LANES>();
+    let (g_blocks, g_rest) = g.as_chunks::<LANES>();
+    let (s_blocks, s_rest) = s.as_chunks_mut::<LANES>();
+    // `0 * v` is 0 for a finite `v` and NaN otherwise: summed without a branch.
+    let mut check = [T::zero(); LANES];
+    for ((wb, gb), sb) in w_blocks.iter_mut().zip(g_blocks).zip(s_blocks.iter_mut()) {
+        for (((wi, &gi), si), c) in wb.iter_mut().zip(gb).zip(sb.iter_mut()).zip(&mut check) {
+            (*wi, *si) = rule(*wi, gi, *si);
+            *c = *c + T::zero() * *si;
+        }
     }
-    check.is_finite()
+    let mut finite = check.iter().all(|c| c.is_finite());
+    for ((wi, &gi), si) in w_rest.iter_mut().zip(g_rest).zip(s_rest.iter_mut()) {
+        (*wi, *si) = rule(*wi, gi, *si);
+        finite &= si.is_finite();
+    }
+    finite
 }
 
 /// `(w_i, s_i, r_i) = rule(w_i, g_i, s_i, r_i)` at every position of a parameter tensor `w`,
@@ -92,12 +107,36 @@ fn step_with_two_states_portable<T: Scalar, F: Fn(T, T, T, T) -> (T, T, T)>(
     r: &mut [T],
     rule: &F,
 ) -> bool {
-    let mut check = T::zero();
-    for (((wi, &gi), si), ri) in w.iter_mut().zip(g).zip(s.iter_mut()).zip(r.iter_mut()) {
-        (*wi, *si, *ri) = rule(*wi, gi, *si, *ri);
-        check = check + T::zero() * *si + T::zero() * *ri;
+    let n = w.len().min(g.len()).min(s.len()).min(r.len());
+    let (w, g, s, r) = (&mut w[..n], &g[..n], &mut s[..n], &mut r[..n]);
+    let (w_blocks, w_rest) = w.as_chunks_mut::<LANES>();
+    let (g_blocks, g_rest) = g.as_chunks::<LANES>();
+    let (s_blocks, s_rest) = s.as_chunks_mut::<LANES>();
+    let (r_blocks, r_rest) = r.as_chunks_mut::<LANES>();
+    let mut check = [T::zero(); LANES];
+    let blocks = w_blocks
+        .iter_mut()
+        .zip(g_blocks)
+        .zip(s_blocks.iter_mut())
+        .zip(r_blocks.iter_mut());
+    for (((wb, gb), sb), rb) in blocks {
+        let lanes = wb.iter_mut().zip(gb).zip(sb.iter_mut()).zip(rb.iter_mut());
+        for ((((wi, &gi), si), ri), c) in lanes.zip(&mut check) {
+            (*wi, *si, *ri) = rule(*wi, gi, *si, *ri);
+            *c = *c + T::zero() * *si + T::zero() * *ri;
+        }
     }
-    check.is_finite()
+    let mut finite = check.iter().all(|c| c.is_finite());
+    let rest = w_rest
+        .iter_mut()
+        .zip(g_rest)
+        .zip(s_rest.iter_mut())
+        .zip(r_rest.iter_mut());
+    for (((wi, &gi), si), ri) in rest {
+        (*wi, *si, *ri) = rule(*wi, gi, *si, *ri);
+        finite &= si.is_finite() && ri.is_finite();
+    }
+    finite
 }
 
 #[cfg(test)]

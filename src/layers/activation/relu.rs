@@ -14,8 +14,9 @@ impl Elementwise for ReLU {
     #[inline(always)]
     fn activate<T: Scalar>(z: T) -> T {
         // One comparison, false for NaN, so NaN stays NaN as in PyTorch: a clamp must not turn
-        // a broken value into a number.
-        if z <= T::zero() { T::zero() } else { z }
+        // a broken value into a number. In this operand order it is x86's `maxps(0, z)`, one
+        // instruction (`-0.0` stays `-0.0`, equal to 0).
+        if T::zero() > z { T::zero() } else { z }
     }
     #[inline(always)]
     fn derivative<T: Scalar>(z: T, _a: T) -> T {
