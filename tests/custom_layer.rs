@@ -162,27 +162,10 @@ fn it_exports_as_rust_source_that_compiles_to_the_same_net() {
     assert_eq!(generated::CUSTOM, net);
 }
 
-/// A safetensors file written by the official crate, as PyTorch names an `nn.Sequential` of
-/// the same modules.
-fn state_dict(tensors: &[(&str, Vec<usize>, Vec<f32>)]) -> Vec<u8> {
-    let bytes: Vec<(String, Vec<usize>, Vec<u8>)> = tensors
-        .iter()
-        .map(|(name, dims, values)| {
-            let raw = values.iter().flat_map(|v| v.to_le_bytes()).collect();
-            (name.to_string(), dims.clone(), raw)
-        })
-        .collect();
-    let views = bytes.iter().map(|(name, dims, raw)| {
-        let view = safetensors::tensor::TensorView::new(safetensors::Dtype::F32, dims.clone(), raw);
-        (name.clone(), view.unwrap())
-    });
-    safetensors::serialize(views, None).unwrap()
-}
-
 #[test]
 fn it_imports_from_safetensors_by_its_declared_names() {
     type Small = (ScaleShift<2>, Linear<2, 1>);
-    let file = state_dict(&[
+    let file = official_safetensors(&[
         ("0.weight", vec![2], vec![2.0, -3.0]),
         ("0.bias", vec![2], vec![0.5, 0.25]),
         ("1.weight", vec![1, 2], vec![0.75, -1.0]),
@@ -200,7 +183,7 @@ fn it_imports_from_safetensors_by_its_declared_names() {
     assert_eq!(net.forward(&[1.0, 1.0]), [2.5 * 0.75 + 2.75 + 0.125]);
 
     // A missing tensor of the custom layer is named, and the net is left as it was.
-    let file = state_dict(&[
+    let file = official_safetensors(&[
         ("0.weight", vec![2], vec![2.0, -3.0]),
         ("1.weight", vec![1, 2], vec![0.75, -1.0]),
         ("1.bias", vec![1], vec![0.125]),

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::rng;
+use common::{official_safetensors, rng};
 use constnet::data::{ConfusionMatrix, CsvErrorKind, Header, parse_labeled_csv, to_class};
 use constnet::loss::Loss;
 use constnet::persist::{LoadError, WeightFile};
@@ -384,7 +384,7 @@ fn a_negative_batch_norm_deviation_or_variance_is_refused_when_it_loads() {
     assert_eq!(target, before, "nothing loaded");
 
     // The same from PyTorch: a negative running variance.
-    let file = official_file(&[
+    let file = official_safetensors(&[
         ("0.weight", vec![2, 2], vec![1.0f32, 0.0, 0.0, 1.0]),
         ("0.bias", vec![2], vec![0.0, 0.0]),
         ("1.weight", vec![2], vec![1.0, 1.0]),
@@ -409,7 +409,7 @@ fn a_safetensors_prefix_longer_than_64_bytes_finds_its_tensors() {
     assert!(prefix.len() > 64);
     let weight = format!("{prefix}0.weight");
     let bias = format!("{prefix}0.bias");
-    let file = official_file(&[
+    let file = official_safetensors(&[
         (weight.as_str(), vec![1, 2], vec![0.5f32, -1.0]),
         (bias.as_str(), vec![1], vec![0.25]),
     ]);
@@ -695,20 +695,4 @@ fn a_batch_too_large_for_the_stack_is_an_error_not_an_abort() {
             limit: constnet::train::DEFAULT_STACK_LIMIT
         }
     );
-}
-
-/// A safetensors file of f32 tensors `(name, shape, values)`, written by the official crate.
-fn official_file(tensors: &[(&str, Vec<usize>, Vec<f32>)]) -> Vec<u8> {
-    let bytes: Vec<(String, Vec<usize>, Vec<u8>)> = tensors
-        .iter()
-        .map(|(name, dims, values)| {
-            let raw = values.iter().flat_map(|v| v.to_le_bytes()).collect();
-            (name.to_string(), dims.clone(), raw)
-        })
-        .collect();
-    let views = bytes.iter().map(|(name, dims, raw)| {
-        let view = safetensors::tensor::TensorView::new(safetensors::Dtype::F32, dims.clone(), raw);
-        (name.clone(), view.unwrap())
-    });
-    safetensors::serialize(views, None).unwrap()
 }

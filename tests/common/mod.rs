@@ -178,3 +178,20 @@ pub fn check_training_gradients<Net, const IN: usize, const OUT: usize, const K:
     let err = relative_error(du.as_flattened(), &numeric_x);
     assert!(err < 1e-6, "dL/du relative error {err:e}");
 }
+
+/// A safetensors file of f32 tensors `(name, shape, values)`, written by the official crate
+/// (named as PyTorch names an `nn.Sequential`'s state dict, where the caller says so).
+pub fn official_safetensors(tensors: &[(&str, Vec<usize>, Vec<f32>)]) -> Vec<u8> {
+    let bytes: Vec<(String, Vec<usize>, Vec<u8>)> = tensors
+        .iter()
+        .map(|(name, dims, values)| {
+            let raw = values.iter().flat_map(|v| v.to_le_bytes()).collect();
+            (name.to_string(), dims.clone(), raw)
+        })
+        .collect();
+    let views = bytes.iter().map(|(name, dims, raw)| {
+        let view = safetensors::tensor::TensorView::new(safetensors::Dtype::F32, dims.clone(), raw);
+        (name.clone(), view.unwrap())
+    });
+    safetensors::serialize(views, None).unwrap()
+}
