@@ -11,6 +11,7 @@
 // 0: numbers and every loop over them.
 #[doc(hidden)]
 pub mod kernels;
+pub mod quantization;
 mod scalar;
 pub mod tensor;
 // 1: the module API, the one walk over tensors, tuples as networks.
@@ -34,8 +35,11 @@ extern crate std;
 pub use kernels::Zeroable;
 pub use layers::activation;
 pub use layers::activation::{Identity, ReLU, Sigmoid, Softmax, Step, Tanh};
+pub use layers::int8::{Int8Linear, Int8ReLU, Int8Sigmoid, Int8Softmax, Int8Table, Int8Tanh};
 pub use layers::{BatchNorm, BatchNormTape, Dropout, Linear};
-pub use module::{EndsWith, Footprint, Layers, Module, Network, Params};
+pub use module::{
+    Calibrated, EndsWith, Footprint, Int8Module, Int8Net, Layers, Module, Network, Params, Quantize,
+};
 pub use scalar::{Scalar, math};
 
 /// Networks as types: what a network takes, how it is built, and the bound trainers take
@@ -70,6 +74,8 @@ pub mod prelude {
     pub use crate::optim::{Adadelta, Adam, Momentum, Optimizer, Sgd, WeightDecay};
     pub use crate::train::{EarlyStopping, Reduction, Trainer, evaluate};
     pub use crate::{
-        BatchNorm, Dropout, EndsWith, Footprint, Layers, Linear, Module, Network, Params, Scalar,
+        BatchNorm, Dropout, EndsWith, Footprint, Int8Linear, Int8Module, Int8Net, Int8ReLU,
+        Int8Sigmoid, Int8Softmax, Int8Tanh, Layers, Linear, Module, Network, Params, Quantize,
+        Scalar,
     };
 }

@@ -14,6 +14,7 @@ const FLOORS: &[(&str, usize)] = &[
     ("scalar.rs", 0),
     ("kernels", 0),
     ("tensor.rs", 1),
+    ("quantization.rs", 1),
     ("module", 2),
     ("layers", 3),
     ("loss", 4),

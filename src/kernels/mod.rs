@@ -15,7 +15,8 @@
 //! Files: `dispatch` picks a build per CPU; `elementwise`, `reduce` and `normalize` are the
 //! vector loops; `blocks` the portable register blocks of the matrix products, `packed` their
 //! cache-blocked x86_64 form, `linear_algebra` the products themselves; `optimizer_step` the
-//! per-weight update loops; `zeroable` the promise that zero bytes make a valid value.
+//! per-weight update loops; `zeroable` the promise that zero bytes make a valid value; `quantized` the int8 arithmetic
+//! of TFLite's reference kernels.
 
 #[macro_use]
 mod dispatch;
@@ -30,6 +31,7 @@ mod optimizer_step;
     any(test, feature = "std", target_feature = "avx2")
 ))]
 mod packed;
+pub mod quantized;
 mod reduce;
 mod zeroable;
 

@@ -10,6 +10,7 @@
 pub mod activation;
 mod batch_norm;
 mod dropout;
+pub mod int8;
 mod linear;
 
 pub use batch_norm::{BatchNorm, BatchNormTape};

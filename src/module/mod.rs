@@ -8,7 +8,8 @@
 //! - `layers`: what a network is as a type ([`Layers`], [`Network`]);
 //! - `ends_with`: [`EndsWith`], for losses fused with the last activation (section 5);
 //! - `tuples`: networks as tuples of modules (section 2.2);
-//! - `stored`, `footprint`: where the trainer's copies live, and what they all cost.
+//! - `stored`, `footprint`: where the trainer's copies live, and what they all cost;
+//! - `quantize`: int8 networks ([`Int8Module`]) and post-training quantization ([`Quantize`]).
 //!
 //! Nothing here knows a particular layer: layers (`crate::layers`) import this floor, never
 //! the other way round.
@@ -20,6 +21,7 @@ mod footprint;
 mod init;
 mod layers;
 mod params;
+pub(crate) mod quantize;
 pub(crate) mod schema;
 mod stored;
 mod tuples;
@@ -30,4 +32,5 @@ pub use footprint::Footprint;
 pub use init::randomize_tensors;
 pub use layers::{AnyWidth, InputWidth, Layers, LinesUp, Network};
 pub use params::Params;
+pub use quantize::{Calibrated, Int8Module, Int8Net, Quantize};
 pub(crate) use stored::Stored;

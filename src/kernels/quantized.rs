@@ -1,0 +1,462 @@
+//! int8 inference arithmetic, computed exactly as TFLite's reference kernels compute it.
+//!
+//! Everything here is integer arithmetic: no float type appears, so a core without an FPU
+//! (Cortex-M0, M0+, M3) runs it without a single soft-float call. The rounding rules are
+//! TFLite's (its `MultiplyByQuantizedMultiplier` with double rounding, and gemmlowp's
+//! fixed-point `exp` and reciprocal for softmax), so the bytes out equal TFLite's.
+//!
+//! Where TFLite's C++ would overflow a signed integer (undefined behaviour there, and never
+//! reached by a calibrated model), these functions wrap, so they cannot panic on any input.
+
+/// `round(a * b / 2^31)`, saturated: the ARM `VQRDMULH` instruction, gemmlowp's
+/// `SaturatingRoundingDoublingHighMul`.
+#[inline]
+pub const fn saturating_rounding_doubling_high_mul(a: i32, b: i32) -> i32 {
+    if a == b && a == i32::MIN {
+        return i32::MAX;
+    }
+    let product = a as i64 * b as i64;
+    let nudge: i64 = if product >= 0 { 1 << 30 } else { 1 - (1 << 30) };
+    // Division truncates toward zero, as C's does: that is part of the rounding rule.
+    ((product + nudge) / (1i64 << 31)) as i32
+}
+
+/// `x / 2^exponent` rounded to nearest, ties away from zero (gemmlowp's
+/// `RoundingDivideByPOT`); `exponent` is taken modulo 32, as TFLite only passes 0 to 31.
+#[inline]
+pub const fn rounding_divide_by_power_of_two(x: i32, exponent: u32) -> i32 {
+    let exponent = exponent & 31;
+    let mask = ((1u32 << exponent) - 1) as i32;
+    let remainder = x & mask;
+    let threshold = (mask >> 1) + (x < 0) as i32;
+    (x >> exponent) + (remainder > threshold) as i32
+}
+
+/// `x * multiplier * 2^shift` with `multiplier` a Q0.31 fraction: TFLite's
+/// `MultiplyByQuantizedMultiplier` (a left shift first, then a rounding doubling high multiply,
+/// then a rounding right shift).
+#[inline]
+pub const fn multiply_by_quantized_multiplier(x: i32, multiplier: i32, shift: i32) -> i32 {
+    let left = if shift > 0 { shift as u32 } else { 0 };
+    let right = if shift > 0 { 0 } else { shift.unsigned_abs() };
+    rounding_divide_by_power_of_two(
+        saturating_rounding_doubling_high_mul(x.wrapping_mul(1i32.wrapping_shl(left)), multiplier),
+        right,
+    )
+}
+
+/// A fixed-point value with `integer_bits` integer bits, saturating at the ends, multiplied by
+/// `2^exponent` (gemmlowp's `SaturatingRoundingMultiplyByPOT` for a positive exponent).
+#[inline]
+const fn saturating_shift_left(x: i32, exponent: u32) -> i32 {
+    let threshold = (1i32 << (31 - exponent)) - 1;
+    if x > threshold {
+        i32::MAX
+    } else if x < -threshold {
+        i32::MIN
+    } else {
+        x << exponent
+    }
+}
+
+/// `(a + b) / 2` rounded to nearest, ties away from zero (gemmlowp's `RoundingHalfSum`).
+#[inline]
+const fn rounding_half_sum(a: i32, b: i32) -> i32 {
+    let sum = a as i64 + b as i64;
+    let sign = if sum >= 0 { 1 } else { -1 };
+    ((sum + sign) / 2) as i32
+}
+
+/// `exp(a)` for `a` in `[-1/4, 0)`, both Q0.31: a Taylor expansion around `-1/8`.
+const fn exp_on_interval_between_negative_one_quarter_and_0_excl(a: i32) -> i32 {
+    // exp(-1/8) and 1/3 in Q0.31.
+    const CONSTANT_TERM: i32 = 1_895_147_668;
+    const ONE_THIRD: i32 = 715_827_883;
+    let x = a.wrapping_add(1 << 28);
+    let x2 = saturating_rounding_doubling_high_mul(x, x);
+    let x3 = saturating_rounding_doubling_high_mul(x2, x);
+    let x4 = saturating_rounding_doubling_high_mul(x2, x2);
+    let x4_over_4 = rounding_divide_by_power_of_two(x4, 2);
+    let x4_over_24_plus_x3_over_6_plus_x2_over_2 = rounding_divide_by_power_of_two(
+        saturating_rounding_doubling_high_mul(x4_over_4.wrapping_add(x3), ONE_THIRD)
+            .wrapping_add(x2),
+        1,
+    );
+    CONSTANT_TERM.wrapping_add(saturating_rounding_doubling_high_mul(
+        CONSTANT_TERM,
+        x.wrapping_add(x4_over_24_plus_x3_over_6_plus_x2_over_2),
+    ))
+}
+
+/// The integer bits of softmax's scaled input differences (TFLite's `kScaledDiffIntegerBits`):
+/// the differences are Q5.26.
+pub const SOFTMAX_DIFF_INTEGER_BITS: u32 = 5;
+/// The integer bits of softmax's sum of exponentials (TFLite's `kAccumulationIntegerBits`).
+const SOFTMAX_ACCUMULATION_INTEGER_BITS: u32 = 12;
+
+/// `exp(a)` for `a <= 0` given in Q5.26, as Q0.31 (gemmlowp's `exp_on_negative_values` for
+/// five integer bits): the fractional quarter by polynomial, the rest by a barrel of constant
+/// factors `exp(-2^k)`.
+pub const fn exp_on_negative_values(a: i32) -> i32 {
+    const FRACTIONAL_BITS: u32 = 31 - SOFTMAX_DIFF_INTEGER_BITS;
+    const ONE_QUARTER: i32 = 1 << (FRACTIONAL_BITS - 2);
+    // exp(-2^k) in Q0.31 for k = -2 ..= 4.
+    const BARREL: [(i32, i32); 7] = [
+        (-2, 1_672_461_947),
+        (-1, 1_302_514_674),
+        (0, 790_015_084),
+        (1, 290_630_308),
+        (2, 39_332_535),
+        (3, 720_401),
+        (4, 242),
+    ];
+    let mask = ONE_QUARTER - 1;
+    let a_mod_quarter_minus_one_quarter = (a & mask).wrapping_sub(ONE_QUARTER);
+    let mut result = exp_on_interval_between_negative_one_quarter_and_0_excl(
+        saturating_shift_left(a_mod_quarter_minus_one_quarter, SOFTMAX_DIFF_INTEGER_BITS),
+    );
+    let remainder = a_mod_quarter_minus_one_quarter.wrapping_sub(a);
+    let mut k = 0;
+    while k < BARREL.len() {
+        let (exponent, multiplier) = BARREL[k];
+        let bit = (FRACTIONAL_BITS as i32 + exponent) as u32;
+        if remainder & (1 << bit) != 0 {
+            result = saturating_rounding_doubling_high_mul(result, multiplier);
+        }
+        k += 1;
+    }
+    if a == 0 { i32::MAX } else { result }
+}
+
+/// `1 / (1 + a)` for `a` in `[0, 1)`, Q0.31 in and out, by three Newton-Raphson steps
+/// (gemmlowp's `one_over_one_plus_x_for_x_in_0_1`).
+pub const fn one_over_one_plus_x_for_x_in_0_1(a: i32) -> i32 {
+    // 48/17 and -32/17 in Q2.29, and 1 in Q2.29.
+    const C48_OVER_17: i32 = 1_515_870_810;
+    const C_NEG_32_OVER_17: i32 = -1_010_580_540;
+    const ONE_Q2_29: i32 = 1 << 29;
+    let half_denominator = rounding_half_sum(a, i32::MAX);
+    let mut x = C48_OVER_17.wrapping_add(saturating_rounding_doubling_high_mul(
+        half_denominator,
+        C_NEG_32_OVER_17,
+    ));
+    let mut step = 0;
+    while step < 3 {
+        let half_denominator_times_x = saturating_rounding_doubling_high_mul(half_denominator, x);
+        let one_minus_half_denominator_times_x = ONE_Q2_29.wrapping_sub(half_denominator_times_x);
+        x = x.wrapping_add(saturating_shift_left(
+            saturating_rounding_doubling_high_mul(x, one_minus_half_denominator_times_x),
+            2,
+        ));
+        step += 1;
+    }
+    saturating_shift_left(x, 1)
+}
+
+/// The constants of an int8 softmax, derived once from the input's scale (TFLite's
+/// `PreprocessSoftmaxScaling` and `CalculateInputRadius`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SoftmaxConstants {
+    /// `beta * input_scale` as a Q0.31 multiplier ...
+    pub input_multiplier: i32,
+    /// ... with this left shift, giving Q5.26 differences.
+    pub input_left_shift: i32,
+    /// Differences from the row's maximum below this give `exp` = 0 (output -128).
+    pub diff_min: i32,
+}
+
+/// int8 softmax over one row, output scale 1/256 and zero point -128 (TFLite's reference
+/// `Softmax` for int8 in and out).
+pub fn softmax<const N: usize>(input: &[i8; N], constants: &SoftmaxConstants) -> [i8; N] {
+    let max_in_row = input.iter().copied().max().unwrap_or(i8::MIN) as i32;
+    let scaled_diff = |x: i8| -> Option<i32> {
+        let diff = x as i32 - max_in_row;
+        (diff >= constants.diff_min).then(|| {
+            saturating_rounding_doubling_high_mul(
+                diff.wrapping_mul(1i32.wrapping_shl(constants.input_left_shift as u32)),
+                constants.input_multiplier,
+            )
+        })
+    };
+    let mut sum_of_exps = 0i32;
+    for &x in input {
+        if let Some(diff) = scaled_diff(x) {
+            sum_of_exps = sum_of_exps.wrapping_add(rounding_divide_by_power_of_two(
+                exp_on_negative_values(diff),
+                SOFTMAX_ACCUMULATION_INTEGER_BITS,
+            ));
+        }
+    }
+    // The reciprocal of the sum (TFLite's `GetReciprocal`): the sum is at least exp(0).
+    let headroom_plus_one = (sum_of_exps as u32).leading_zeros();
+    let num_bits_over_unit = SOFTMAX_ACCUMULATION_INTEGER_BITS as i32 - headroom_plus_one as i32;
+    let shifted_sum_minus_one =
+        ((sum_of_exps as u32).wrapping_shl(headroom_plus_one)).wrapping_sub(1 << 31) as i32;
+    let shifted_scale = one_over_one_plus_x_for_x_in_0_1(shifted_sum_minus_one);
+    let exponent = (num_bits_over_unit + 31 - 8) as u32;
+    input.map(|x| match scaled_diff(x) {
+        Some(diff) => {
+            let unsaturated = rounding_divide_by_power_of_two(
+                saturating_rounding_doubling_high_mul(shifted_scale, exp_on_negative_values(diff)),
+                exponent,
+            );
+            unsaturated
+                .saturating_add(i8::MIN as i32)
+                .clamp(i8::MIN as i32, i8::MAX as i32) as i8
+        }
+        None => i8::MIN,
+    })
+}
+
+/// Each value through a 256-entry table indexed by the value's byte (TFLite's int8 `tanh` and
+/// `logistic`, whose tables are computed when the model is prepared).
+#[inline]
+pub fn lookup<const N: usize>(input: &[i8; N], table: &[i8; 256]) -> [i8; N] {
+    input.map(|x| table[x as u8 as usize])
+}
+
+/// `max(x, floor)` for each value: ReLU on int8 values whose zero point is `floor`.
+#[inline]
+pub fn clamp_below<const N: usize>(input: &[i8; N], floor: i8) -> [i8; N] {
+    input.map(|x| x.max(floor))
+}
+
+/// The per-output constants of an int8 fully connected layer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Requantize<'a, const OUT: usize> {
+    /// The bias with the input's zero point folded in: `bias[j] - zp_in * sum_i w[j][i]`.
+    pub folded_bias: &'a [i32; OUT],
+    /// Q0.31 multipliers `scale_in * scale_w[j] / scale_out` ...
+    pub multiplier: &'a [i32; OUT],
+    /// ... and their power-of-two exponents.
+    pub shift: &'a [i8; OUT],
+    /// The output's zero point.
+    pub output_zero_point: i32,
+    /// The smallest output (the zero point when a ReLU is fused, else -128).
+    pub output_min: i8,
+}
+
+/// How many output rows share each loaded input in [`fully_connected`]: on a Cortex-M each
+/// input byte is loaded once for four multiply-accumulates.
+const ROWS_PER_BLOCK: usize = 4;
+
+/// int8 fully connected layer: `y[j] = clamp(zp_out + M_j * (bias[j] + sum_i (x[i] - zp_in) *
+/// w[j][i]))`, with `w` stored `OUT x IN` as TFLite stores it. The input's zero point is
+/// folded into the bias, so the inner loop is a plain int8 dot product.
+#[inline]
+pub fn fully_connected<const IN: usize, const OUT: usize>(
+    input: &[i8; IN],
+    weights: &[[i8; IN]; OUT],
+    requantize: &Requantize<'_, OUT>,
+) -> [i8; OUT] {
+    let mut accumulators = *requantize.folded_bias;
+    let mut rows = weights.chunks_exact(ROWS_PER_BLOCK);
+    let mut sums = accumulators.chunks_exact_mut(ROWS_PER_BLOCK);
+    for (block, sum) in (&mut rows).zip(&mut sums) {
+        let (mut a0, mut a1, mut a2, mut a3) = (sum[0], sum[1], sum[2], sum[3]);
+        for (i, &x) in input.iter().enumerate() {
+            let x = x as i32;
+            a0 = a0.wrapping_add(x * block[0][i] as i32);
+            a1 = a1.wrapping_add(x * block[1][i] as i32);
+            a2 = a2.wrapping_add(x * block[2][i] as i32);
+            a3 = a3.wrapping_add(x * block[3][i] as i32);
+        }
+        sum.copy_from_slice(&[a0, a1, a2, a3]);
+    }
+    for (row, sum) in rows.remainder().iter().zip(sums.into_remainder()) {
+        *sum = dot(input, row).wrapping_add(*sum);
+    }
+    let mut out = [0i8; OUT];
+    for (j, (y, &acc)) in out.iter_mut().zip(&accumulators).enumerate() {
+        let scaled = multiply_by_quantized_multiplier(
+            acc,
+            requantize.multiplier[j],
+            requantize.shift[j] as i32,
+        );
+        *y = scaled
+            .wrapping_add(requantize.output_zero_point)
+            .clamp(requantize.output_min as i32, i8::MAX as i32) as i8;
+    }
+    out
+}
+
+/// `sum_i a[i]` in wrapping i32.
+#[inline]
+pub fn sum<const N: usize>(a: &[i8; N]) -> i32 {
+    a.iter().fold(0i32, |acc, &x| acc.wrapping_add(x as i32))
+}
+
+/// `sum_i a[i] * b[i]` in wrapping i32.
+#[inline]
+pub fn dot<const N: usize>(a: &[i8; N], b: &[i8; N]) -> i32 {
+    a.iter()
+        .zip(b)
+        .fold(0i32, |acc, (&x, &w)| acc.wrapping_add(x as i32 * w as i32))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fully connected layer as TFLite's reference loop writes it: the input offset
+    /// inside the product, no blocking.
+    #[allow(clippy::too_many_arguments)]
+    fn fully_connected_reference<const IN: usize, const OUT: usize>(
+        input: &[i8; IN],
+        input_zero_point: i32,
+        weights: &[[i8; IN]; OUT],
+        bias: &[i32; OUT],
+        multiplier: &[i32; OUT],
+        shift: &[i8; OUT],
+        output_zero_point: i32,
+        output_min: i8,
+    ) -> [i8; OUT] {
+        core::array::from_fn(|j| {
+            let mut acc = bias[j];
+            for i in 0..IN {
+                acc += (input[i] as i32 - input_zero_point) * weights[j][i] as i32;
+            }
+            let y = multiply_by_quantized_multiplier(acc, multiplier[j], shift[j] as i32)
+                + output_zero_point;
+            y.clamp(output_min as i32, 127) as i8
+        })
+    }
+
+    /// A tiny portable generator (PCG32), so the cases are the same everywhere.
+    struct Pcg(u64);
+    impl Pcg {
+        fn next(&mut self) -> u32 {
+            let old = self.0;
+            self.0 = old
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let xorshifted = (((old >> 18) ^ old) >> 27) as u32;
+            xorshifted.rotate_right((old >> 59) as u32)
+        }
+        fn byte(&mut self) -> i8 {
+            self.next() as i8
+        }
+    }
+
+    fn check_fully_connected<const IN: usize, const OUT: usize>(rng: &mut Pcg) {
+        let input: [i8; IN] = core::array::from_fn(|_| rng.byte());
+        let weights: [[i8; IN]; OUT] =
+            core::array::from_fn(|_| core::array::from_fn(|_| rng.byte().max(-127)));
+        let bias: [i32; OUT] = core::array::from_fn(|_| (rng.next() % 20_001) as i32 - 10_000);
+        let multiplier: [i32; OUT] = core::array::from_fn(|_| (1 << 30) + (rng.next() >> 2) as i32);
+        let shift: [i8; OUT] = core::array::from_fn(|_| -((rng.next() % 12) as i8) - 1);
+        let input_zero_point = rng.byte() as i32;
+        let output_zero_point = rng.byte() as i32;
+        let output_min = if rng.next() % 2 == 0 {
+            -128
+        } else {
+            output_zero_point as i8
+        };
+        let folded_bias: [i32; OUT] = core::array::from_fn(|j| {
+            bias[j] - input_zero_point * weights[j].iter().map(|&w| w as i32).sum::<i32>()
+        });
+        let requantize = Requantize {
+            folded_bias: &folded_bias,
+            multiplier: &multiplier,
+            shift: &shift,
+            output_zero_point,
+            output_min,
+        };
+        assert_eq!(
+            fully_connected(&input, &weights, &requantize),
+            fully_connected_reference(
+                &input,
+                input_zero_point,
+                &weights,
+                &bias,
+                &multiplier,
+                &shift,
+                output_zero_point,
+                output_min
+            )
+        );
+    }
+
+    #[test]
+    fn fully_connected_matches_the_reference_loop_on_odd_widths() {
+        let mut rng = Pcg(7);
+        for _ in 0..50 {
+            check_fully_connected::<1, 1>(&mut rng);
+            check_fully_connected::<3, 5>(&mut rng);
+            check_fully_connected::<17, 9>(&mut rng);
+            check_fully_connected::<64, 32>(&mut rng);
+            check_fully_connected::<33, 10>(&mut rng);
+        }
+    }
+
+    #[test]
+    fn rounding_divide_rounds_half_away_from_zero() {
+        assert_eq!(rounding_divide_by_power_of_two(5, 1), 3);
+        assert_eq!(rounding_divide_by_power_of_two(-5, 1), -3);
+        assert_eq!(rounding_divide_by_power_of_two(4, 1), 2);
+        assert_eq!(rounding_divide_by_power_of_two(-7, 2), -2);
+        assert_eq!(rounding_divide_by_power_of_two(-6, 2), -2);
+        assert_eq!(rounding_divide_by_power_of_two(-5, 2), -1);
+        assert_eq!(rounding_divide_by_power_of_two(i32::MIN, 31), -1);
+        assert_eq!(rounding_divide_by_power_of_two(17, 0), 17);
+    }
+
+    #[test]
+    fn doubling_high_multiply_saturates_and_rounds() {
+        assert_eq!(
+            saturating_rounding_doubling_high_mul(i32::MIN, i32::MIN),
+            i32::MAX
+        );
+        assert_eq!(
+            saturating_rounding_doubling_high_mul(1 << 30, 1 << 30),
+            1 << 29
+        );
+        // 3 * 2^30 / 2^31 = 1.5 rounds up, and so does -1.5 (VQRDMULH's rule: the nudge and
+        // C's truncating division round a negative tie toward zero).
+        assert_eq!(saturating_rounding_doubling_high_mul(3, 1 << 30), 2);
+        assert_eq!(saturating_rounding_doubling_high_mul(-3, 1 << 30), -1);
+        assert_eq!(saturating_rounding_doubling_high_mul(-5, 1 << 30), -2);
+        // A multiplier of one half with shift 1 is the identity.
+        assert_eq!(multiply_by_quantized_multiplier(12_345, 1 << 30, 1), 12_345);
+        assert_eq!(
+            multiply_by_quantized_multiplier(-12_345, 1 << 30, 1),
+            -12_345
+        );
+    }
+
+    #[test]
+    fn fixed_point_exp_and_reciprocal_are_close_to_the_real_functions() {
+        assert_eq!(exp_on_negative_values(0), i32::MAX);
+        for k in 1..2_000 {
+            let x = -(k as f64) / 100.0;
+            let raw = (x * (1u64 << 26) as f64) as i32;
+            let got = exp_on_negative_values(raw) as f64 / 2f64.powi(31);
+            assert!(
+                (got - x.exp()).abs() < 2e-6,
+                "exp({x}): {got} vs {}",
+                x.exp()
+            );
+        }
+        for k in 0..1_000 {
+            let a = k as f64 / 1_000.0;
+            let got =
+                one_over_one_plus_x_for_x_in_0_1((a * 2f64.powi(31)) as i32) as f64 / 2f64.powi(31);
+            assert!((got - 1.0 / (1.0 + a)).abs() < 1e-8, "1/(1+{a}): {got}");
+        }
+    }
+
+    #[test]
+    fn softmax_of_equal_inputs_is_uniform_and_a_clear_winner_takes_all() {
+        // beta * scale = 1/16 as Q0.31 with a left shift: the constants TFLite derives for an
+        // input scale of 1/16.
+        let constants = SoftmaxConstants {
+            input_multiplier: 1 << 30,
+            input_left_shift: 23,
+            diff_min: -248,
+        };
+        // Four equal inputs: 1/4 each, 64/256 - 128 = -64.
+        assert_eq!(softmax(&[5i8; 4], &constants), [-64; 4]);
+        let out = softmax(&[127, -128, -128], &constants);
+        assert_eq!(out, [127, -128, -128]);
+    }
+}

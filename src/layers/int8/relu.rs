@@ -1,0 +1,57 @@
+//! The int8 ReLU (chapter section 3, in integers).
+
+use crate::quantization::{QuantParams, QuantizeError, Range};
+use crate::{Calibrated, Int8Module, Module, Quantize, ReLU, Scalar};
+
+/// ReLU on int8 values: `max(q, zero_point)`, with the same parameters in and out.
+///
+/// After a layer it is fused into (an [`Int8Linear`](crate::Int8Linear)), that layer's clamp
+/// has already done the work and the layer's output parameters are the ReLU's range, as in a
+/// `.tflite` file with a fused activation; this clamp then changes nothing.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Int8ReLU {
+    /// The parameters of the input and the output.
+    pub params: QuantParams,
+}
+
+impl<const N: usize> Int8Module<[i8; N]> for Int8ReLU {
+    type Output = [i8; N];
+    const ACTIVATION_BYTES: usize = N;
+
+    #[inline]
+    fn forward(&self, u: &[i8; N]) -> [i8; N] {
+        let floor = self.params.zero_point.clamp(-128, 127) as i8;
+        crate::kernels::quantized::clamp_below(u, floor)
+    }
+    fn input_params(&self) -> QuantParams {
+        self.params
+    }
+    fn output_params(&self) -> QuantParams {
+        self.params
+    }
+}
+
+impl<T: Scalar, const N: usize> Quantize<[T; N]> for ReLU {
+    type Int8 = Int8ReLU;
+    type Ranges = Range;
+    const LAYERS: usize = 1;
+
+    fn observe(&self, u: &[T; N], range: &mut Range) -> [T; N] {
+        let v = self.forward(u);
+        v.observe(range);
+        v
+    }
+
+    fn fused_range(range: &Range) -> Option<Range> {
+        Some(*range)
+    }
+
+    fn quantize_from(
+        &self,
+        input: QuantParams,
+        _range: &Range,
+        _fused: Option<Range>,
+    ) -> Result<(Int8ReLU, QuantParams), QuantizeError> {
+        Ok((Int8ReLU { params: input }, input))
+    }
+}

@@ -1,0 +1,62 @@
+//! The int8 softmax (chapter section 3, in integers): TFLite's reference int8 `SOFTMAX`.
+
+use crate::kernels::quantized::{self, SoftmaxConstants};
+use crate::quantization::{QuantParams, QuantizeError, softmax_constants};
+use crate::{Int8Module, Module, Quantize, Scalar, Softmax};
+
+/// Softmax on int8 values, in gemmlowp's fixed-point arithmetic as TFLite's reference kernel
+/// computes it. The output is a probability in steps of 1/256 (scale 1/256, zero point -128).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Int8Softmax {
+    /// The constants derived from the input's scale.
+    pub constants: SoftmaxConstants,
+    /// What the input's int8 values mean.
+    pub input: QuantParams,
+}
+
+impl Int8Softmax {
+    /// The softmax of an input with parameters `input`; `None` if its scale is too small for
+    /// the kernel's fixed-point differences.
+    pub fn new(input: QuantParams) -> Option<Self> {
+        Some(Self {
+            constants: softmax_constants(input.scale)?,
+            input,
+        })
+    }
+}
+
+impl<const N: usize> Int8Module<[i8; N]> for Int8Softmax {
+    type Output = [i8; N];
+    const ACTIVATION_BYTES: usize = N;
+
+    #[inline]
+    fn forward(&self, u: &[i8; N]) -> [i8; N] {
+        quantized::softmax(u, &self.constants)
+    }
+    fn input_params(&self) -> QuantParams {
+        self.input
+    }
+    fn output_params(&self) -> QuantParams {
+        QuantParams::UNIT_INTERVAL
+    }
+}
+
+impl<T: Scalar, const N: usize> Quantize<[T; N]> for Softmax {
+    type Int8 = Int8Softmax;
+    type Ranges = ();
+    const LAYERS: usize = 1;
+
+    fn observe(&self, u: &[T; N], _: &mut ()) -> [T; N] {
+        self.forward(u)
+    }
+
+    fn quantize_from(
+        &self,
+        input: QuantParams,
+        _: &(),
+        _fused: Option<crate::quantization::Range>,
+    ) -> Result<(Int8Softmax, QuantParams), QuantizeError> {
+        let layer = Int8Softmax::new(input).ok_or(QuantizeError::ScaleOutOfRange { layer: 0 })?;
+        Ok((layer, QuantParams::UNIT_INTERVAL))
+    }
+}

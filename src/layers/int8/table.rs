@@ -1,0 +1,103 @@
+//! int8 tanh and logistic sigmoid (chapter section 3, in integers): TFLite's int8 `TANH` and
+//! `LOGISTIC`, a 256-entry table each.
+
+use core::marker::PhantomData;
+
+use crate::quantization::{self, QuantParams, QuantizeError, Range};
+use crate::{Int8Module, Module, Quantize, Scalar, Sigmoid, Tanh};
+
+/// An activation on int8 values by table: entry `q as u8` holds the output for input `q`.
+/// `F` names the float activation it stands for: [`Int8Tanh`] and [`Int8Sigmoid`].
+///
+/// The table is computed when the network is quantized, in f32 as TFLite computes its own;
+/// the forward pass is one load per value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Int8Table<F> {
+    /// The outputs, indexed by the input's byte.
+    pub table: [i8; 256],
+    /// What the input's int8 values mean.
+    pub input: QuantParams,
+    /// What the output's int8 values mean.
+    pub output: QuantParams,
+    /// The float activation the table stands for.
+    pub function: PhantomData<F>,
+}
+
+/// tanh on int8 values; output scale 1/128, zero point 0.
+pub type Int8Tanh = Int8Table<Tanh>;
+/// The logistic sigmoid on int8 values; output scale 1/256, zero point -128.
+pub type Int8Sigmoid = Int8Table<Sigmoid>;
+
+impl Int8Tanh {
+    /// tanh for an input with parameters `input`, as TFLite tabulates it.
+    pub fn new(input: QuantParams) -> Self {
+        let output = QuantParams::SYMMETRIC_UNIT;
+        let table = quantization::lookup_table(input, output, quantization::tanh_f32);
+        Self {
+            table,
+            input,
+            output,
+            function: PhantomData,
+        }
+    }
+}
+
+impl Int8Sigmoid {
+    /// The logistic sigmoid for an input with parameters `input`, as TFLite tabulates it.
+    pub fn new(input: QuantParams) -> Self {
+        let output = QuantParams::UNIT_INTERVAL;
+        let table = quantization::lookup_table(input, output, quantization::logistic_f32);
+        Self {
+            table,
+            input,
+            output,
+            function: PhantomData,
+        }
+    }
+}
+
+impl<F, const N: usize> Int8Module<[i8; N]> for Int8Table<F> {
+    type Output = [i8; N];
+    const ACTIVATION_BYTES: usize = N;
+
+    #[inline]
+    fn forward(&self, u: &[i8; N]) -> [i8; N] {
+        crate::kernels::quantized::lookup(u, &self.table)
+    }
+    fn input_params(&self) -> QuantParams {
+        self.input
+    }
+    fn output_params(&self) -> QuantParams {
+        self.output
+    }
+}
+
+/// The [`Quantize`] impl of a tabulated activation: no range of its own (its output's
+/// parameters are fixed), a table from its input's.
+macro_rules! tabulated {
+    ($float:ident) => {
+        impl<T: Scalar, const N: usize> Quantize<[T; N]> for $float {
+            type Int8 = Int8Table<$float>;
+            type Ranges = ();
+            const LAYERS: usize = 1;
+
+            fn observe(&self, u: &[T; N], _: &mut ()) -> [T; N] {
+                self.forward(u)
+            }
+
+            fn quantize_from(
+                &self,
+                input: QuantParams,
+                _: &(),
+                _fused: Option<Range>,
+            ) -> Result<(Self::Int8, QuantParams), QuantizeError> {
+                let layer = Int8Table::<$float>::new(input);
+                let output = layer.output;
+                Ok((layer, output))
+            }
+        }
+    };
+}
+
+tabulated!(Tanh);
+tabulated!(Sigmoid);

@@ -1,0 +1,311 @@
+//! int8 networks: the forward pass (chapter section 2) in integers, and post-training
+//! quantization of a trained float network into one.
+//!
+//! A float layer with an int8 form implements [`Quantize`], naming that form as
+//! [`Quantize::Int8`]: [`Linear<I, O>`](crate::Linear) becomes
+//! [`Int8Linear<I, O>`](crate::Int8Linear), and a tuple becomes the tuple of its layers' int8
+//! forms. So a quantized network's type follows from the float network's, and it is
+//! shape-checked the same way: [`Int8Module`] is implemented for a tuple only when each layer
+//! takes the previous layer's output.
+//!
+//! Quantization runs the float network over calibration inputs, records each activation's
+//! range (its minimum and maximum, as TFLite's converter does; a percentile clip or a
+//! mean-squared-error search over the range would trade outliers for resolution, and could be
+//! offered later), and derives every scale, zero point and multiplier from those ranges. A
+//! ReLU after a layer is fused into it, as TFLite fuses it: the layer's output takes the
+//! ReLU's range and its clamp.
+
+use super::api::Module;
+use crate::Scalar;
+use crate::quantization::{QuantParams, QuantizeError, Range};
+
+/// A network or layer computing on int8 values: `forward` on `[i8; IN] -> [i8; OUT]`.
+///
+/// Its input and output mean `scale * (q - zero_point)`, as [`input_params`] and
+/// [`output_params`] say. [`Int8Net`] adds float-in, float-out helpers for hosts.
+///
+/// [`input_params`]: Int8Module::input_params
+/// [`output_params`]: Int8Module::output_params
+#[diagnostic::on_unimplemented(
+    message = "the layer widths do not line up: `{Self}` cannot take `{U}` as its input",
+    label = "a layer of this network gets an input of the wrong width",
+    note = "each layer's input width must equal the output width of the layer before it: the layer before `{Self}` gives `{U}`"
+)]
+pub trait Int8Module<U> {
+    /// What the module gives: `[i8; OUT]`.
+    type Output;
+    /// Bytes of intermediate values one forward pass holds at most (its outputs, summed over
+    /// the layers of a network): the stack cost beside the weights.
+    const ACTIVATION_BYTES: usize;
+
+    /// The forward pass, in integer arithmetic only.
+    fn forward(&self, u: &U) -> Self::Output;
+    /// How the input's int8 values map to real ones.
+    fn input_params(&self) -> QuantParams;
+    /// How the output's int8 values map to real ones.
+    fn output_params(&self) -> QuantParams;
+}
+
+/// Float arrays that calibration can observe: `[T; N]` for every scalar type.
+pub trait Calibrated {
+    /// The same width in int8: `[i8; N]`.
+    type Int8;
+    /// Widens `range` to hold every value.
+    fn observe(&self, range: &mut Range);
+}
+
+impl<T: Scalar, const N: usize> Calibrated for [T; N] {
+    type Int8 = [i8; N];
+    #[inline]
+    fn observe(&self, range: &mut Range) {
+        for &x in self {
+            range.observe(x.as_f64() as f32);
+        }
+    }
+}
+
+/// A float layer or network with an int8 form, and how to get it from calibration data.
+///
+/// Layers without an int8 form (batch norm, dropout) do not implement it, so quantizing a
+/// network that holds one is a compile error naming the layer, not a failure at run time.
+///
+/// ```
+/// use constnet::prelude::*;
+/// type Net = (Linear<2, 3>, ReLU, Linear<3, 2>, Softmax);
+/// use rand::SeedableRng;
+/// let net = Net::init(&mut rand_pcg::Pcg64Mcg::seed_from_u64(1));
+/// let calibration = [[0.0f32, 1.0], [1.0, -1.0], [0.5, 0.5]];
+/// let q = net.quantize(&calibration)?;
+/// // The int8 form's type follows from the float one's.
+/// let _: &(Int8Linear<2, 3>, Int8ReLU, Int8Linear<3, 2>, Int8Softmax) = &q;
+/// let probabilities: [f32; 2] = q.forward_f32(&[0.5, 0.5])?;
+/// assert!((probabilities.iter().sum::<f32>() - 1.0).abs() < 0.02);
+/// # Ok::<(), constnet::quantization::QuantizeError>(())
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no int8 form",
+    label = "this layer cannot be quantized",
+    note = "int8 forms exist for Linear, ReLU, Tanh, Sigmoid, Softmax and tuples of them; fold batch norm into the layer before it and drop dropout before quantizing"
+)]
+pub trait Quantize<U: Calibrated>: Module<U> {
+    /// The int8 form.
+    type Int8;
+    /// The activation ranges calibration records (one per layer that has a range of its own).
+    type Ranges: Copy + Default;
+    /// How many layers the module counts in errors (a tuple: the sum of its elements').
+    const LAYERS: usize;
+
+    /// One calibration sample through the float forward pass, widening the ranges of every
+    /// output it produces.
+    fn observe(&self, u: &U, ranges: &mut Self::Ranges) -> Self::Output;
+
+    /// The range this module's output takes when it is fused into the module before it (a
+    /// ReLU); `None` when it is not fused.
+    fn fused_range(_ranges: &Self::Ranges) -> Option<Range> {
+        None
+    }
+
+    /// The int8 form, given its input's parameters, its recorded ranges and, when the next
+    /// module fuses into it, that module's range. Gives the output's parameters too. Errors
+    /// count layers from this module's first.
+    fn quantize_from(
+        &self,
+        input: QuantParams,
+        ranges: &Self::Ranges,
+        fused: Option<Range>,
+    ) -> Result<(Self::Int8, QuantParams), QuantizeError>;
+
+    /// Post-training quantization: runs `calibration` through the network, records the range
+    /// of its input and of every activation, and builds the int8 network.
+    ///
+    /// Errors: an empty calibration set; a NaN or infinite weight, input or activation; a
+    /// rescaling factor outside what int8 arithmetic can hold. The float network is unchanged.
+    fn quantize(&self, calibration: &[U]) -> Result<Self::Int8, QuantizeError> {
+        if calibration.is_empty() {
+            return Err(QuantizeError::EmptyCalibration);
+        }
+        let mut input = Range::EMPTY;
+        let mut ranges = Self::Ranges::default();
+        for u in calibration {
+            u.observe(&mut input);
+            self.observe(u, &mut ranges);
+        }
+        let input =
+            QuantParams::from_range(input).ok_or(QuantizeError::NonFinite { layer: None })?;
+        Ok(self.quantize_from(input, &ranges, None)?.0)
+    }
+}
+
+/// Float-in, float-out helpers for an int8 network of fixed widths, for hosts (they use
+/// floating point; the int8 [`Int8Module::forward`] does not).
+pub trait Int8Net<const IN: usize, const OUT: usize>:
+    Int8Module<[i8; IN], Output = [i8; OUT]>
+{
+    /// The input quantized with the network's input parameters; `None` if a value is NaN or
+    /// infinite.
+    fn quantize_input(&self, x: &[f32; IN]) -> Option<[i8; IN]> {
+        self.input_params().quantize_all(x)
+    }
+
+    /// The output's real values.
+    fn dequantize_output(&self, y: &[i8; OUT]) -> [f32; OUT] {
+        self.output_params().dequantize_all(y)
+    }
+
+    /// Quantize, run in int8, dequantize. A NaN or infinite input is an error, never a number.
+    fn forward_f32(&self, x: &[f32; IN]) -> Result<[f32; OUT], QuantizeError> {
+        let q = self
+            .quantize_input(x)
+            .ok_or(QuantizeError::NonFinite { layer: None })?;
+        Ok(self.dequantize_output(&self.forward(&q)))
+    }
+}
+
+impl<N: Int8Module<[i8; IN], Output = [i8; OUT]>, const IN: usize, const OUT: usize>
+    Int8Net<IN, OUT> for N
+{
+}
+
+/// Shifts the layer named by an error from a tuple element's count to the tuple's.
+fn offset(error: QuantizeError, by: usize) -> QuantizeError {
+    match error {
+        QuantizeError::NonFinite { layer: Some(layer) } => QuantizeError::NonFinite {
+            layer: Some(layer + by),
+        },
+        QuantizeError::ScaleOutOfRange { layer } => {
+            QuantizeError::ScaleOutOfRange { layer: layer + by }
+        }
+        other => other,
+    }
+}
+
+impl<U, A: Int8Module<U>> Int8Module<U> for (A,) {
+    type Output = A::Output;
+    const ACTIVATION_BYTES: usize = A::ACTIVATION_BYTES;
+    #[inline]
+    fn forward(&self, u: &U) -> A::Output {
+        self.0.forward(u)
+    }
+    fn input_params(&self) -> QuantParams {
+        self.0.input_params()
+    }
+    fn output_params(&self) -> QuantParams {
+        self.0.output_params()
+    }
+}
+
+impl<U: Calibrated, A: Quantize<U>> Quantize<U> for (A,)
+where
+    (A,): Module<U, Output = A::Output>,
+{
+    type Int8 = (A::Int8,);
+    type Ranges = A::Ranges;
+    const LAYERS: usize = A::LAYERS;
+    fn observe(&self, u: &U, ranges: &mut A::Ranges) -> A::Output {
+        self.0.observe(u, ranges)
+    }
+    fn fused_range(ranges: &A::Ranges) -> Option<Range> {
+        A::fused_range(ranges)
+    }
+    fn quantize_from(
+        &self,
+        input: QuantParams,
+        ranges: &A::Ranges,
+        fused: Option<Range>,
+    ) -> Result<(Self::Int8, QuantParams), QuantizeError> {
+        let (a, params) = self.0.quantize_from(input, ranges, fused)?;
+        Ok(((a,), params))
+    }
+}
+
+/// The int8 and quantization impls of a tuple of 2 or more modules: each element takes the
+/// previous one's output, and each element's fused range goes to the element before it.
+/// Called as `int8_tuple!([A 0 a > B 1] [B 1 b > C 2]; [C 2 c])`: each element with its
+/// successor, the last without.
+macro_rules! int8_tuple {
+    ([$F:ident $fi:tt $fr:ident > $FN:ident $fni:tt]
+     $([$M:ident $mi:tt $mr:ident > $MN:ident $mni:tt])*
+     ; [$L:ident $li:tt $lr:ident]) => {
+        impl<U, $F: Int8Module<U>, $($M,)* $L> Int8Module<U> for ($F, $($M,)* $L,)
+        where
+            $FN: Int8Module<$F::Output>,
+            $($MN: Int8Module<$M::Output>,)*
+        {
+            type Output = $L::Output;
+            const ACTIVATION_BYTES: usize =
+                $F::ACTIVATION_BYTES $(+ $M::ACTIVATION_BYTES)* + $L::ACTIVATION_BYTES;
+            #[inline]
+            fn forward(&self, u: &U) -> $L::Output {
+                let x = self.$fi.forward(u);
+                $(let x = self.$mi.forward(&x);)*
+                self.$li.forward(&x)
+            }
+            fn input_params(&self) -> QuantParams {
+                self.$fi.input_params()
+            }
+            fn output_params(&self) -> QuantParams {
+                self.$li.output_params()
+            }
+        }
+
+        impl<U: Calibrated, $F: Quantize<U>, $($M,)* $L> Quantize<U> for ($F, $($M,)* $L,)
+        where
+            $F::Output: Calibrated,
+            $FN: Quantize<$F::Output>,
+            $($M::Output: Calibrated, $MN: Quantize<$M::Output>,)*
+            ($F, $($M,)* $L,): Module<U, Output = $L::Output>,
+        {
+            type Int8 = ($F::Int8, $($M::Int8,)* $L::Int8,);
+            type Ranges = ($F::Ranges, $($M::Ranges,)* $L::Ranges,);
+            const LAYERS: usize = $F::LAYERS $(+ $M::LAYERS)* + $L::LAYERS;
+
+            fn observe(&self, u: &U, ranges: &mut Self::Ranges) -> $L::Output {
+                let x = self.$fi.observe(u, &mut ranges.$fi);
+                $(let x = self.$mi.observe(&x, &mut ranges.$mi);)*
+                self.$li.observe(&x, &mut ranges.$li)
+            }
+
+            fn fused_range(ranges: &Self::Ranges) -> Option<Range> {
+                $F::fused_range(&ranges.$fi)
+            }
+
+            fn quantize_from(
+                &self,
+                input: QuantParams,
+                ranges: &Self::Ranges,
+                fused: Option<Range>,
+            ) -> Result<(Self::Int8, QuantParams), QuantizeError> {
+                let layers = 0;
+                let ($fr, params) = self
+                    .$fi
+                    .quantize_from(input, &ranges.$fi, $FN::fused_range(&ranges.$fni))
+                    .map_err(|e| offset(e, layers))?;
+                let layers = layers + $F::LAYERS;
+                $(
+                    let ($mr, params) = self
+                        .$mi
+                        .quantize_from(params, &ranges.$mi, $MN::fused_range(&ranges.$mni))
+                        .map_err(|e| offset(e, layers))?;
+                    let layers = layers + $M::LAYERS;
+                )*
+                let ($lr, params) = self
+                    .$li
+                    .quantize_from(params, &ranges.$li, fused)
+                    .map_err(|e| offset(e, layers))?;
+                Ok((($fr, $($mr,)* $lr,), params))
+            }
+        }
+    };
+}
+
+int8_tuple!([A 0 a > B 1]; [B 1 b]);
+int8_tuple!([A 0 a > B 1] [B 1 b > C 2]; [C 2 c]);
+int8_tuple!([A 0 a > B 1] [B 1 b > C 2] [C 2 c > D 3]; [D 3 d]);
+int8_tuple!([A 0 a > B 1] [B 1 b > C 2] [C 2 c > D 3] [D 3 d > E 4]; [E 4 e]);
+int8_tuple!([A 0 a > B 1] [B 1 b > C 2] [C 2 c > D 3] [D 3 d > E 4] [E 4 e > F 5]; [F 5 f]);
+int8_tuple!([A 0 a > B 1] [B 1 b > C 2] [C 2 c > D 3] [D 3 d > E 4] [E 4 e > F 5] [F 5 f > G 6]; [G 6 g]);
+int8_tuple!([A 0 a > B 1] [B 1 b > C 2] [C 2 c > D 3] [D 3 d > E 4] [E 4 e > F 5] [F 5 f > G 6] [G 6 g > H 7]; [H 7 h]);
+int8_tuple!([A 0 a > B 1] [B 1 b > C 2] [C 2 c > D 3] [D 3 d > E 4] [E 4 e > F 5] [F 5 f > G 6] [G 6 g > H 7] [H 7 h > I 8]; [I 8 i]);
+int8_tuple!([A 0 a > B 1] [B 1 b > C 2] [C 2 c > D 3] [D 3 d > E 4] [E 4 e > F 5] [F 5 f > G 6] [G 6 g > H 7] [H 7 h > I 8] [I 8 i > J 9]; [J 9 j]);
+int8_tuple!([A 0 a > B 1] [B 1 b > C 2] [C 2 c > D 3] [D 3 d > E 4] [E 4 e > F 5] [F 5 f > G 6] [G 6 g > H 7] [H 7 h > I 8] [I 8 i > J 9] [J 9 j > K 10]; [K 10 k]);
+int8_tuple!([A 0 a > B 1] [B 1 b > C 2] [C 2 c > D 3] [D 3 d > E 4] [E 4 e > F 5] [F 5 f > G 6] [G 6 g > H 7] [H 7 h > I 8] [I 8 i > J 9] [J 9 j > K 10] [K 10 k > L 11]; [L 11 l]);
