@@ -89,7 +89,8 @@ impl Range {
     /// Widens the range to hold `x`. A NaN makes the range non-finite, so it is never lost.
     #[inline]
     pub fn observe(&mut self, x: f32) {
-        if x.is_nan() {
+        // `f32::min` drops a NaN operand, so a NaN seen once is kept by hand.
+        if x.is_nan() || self.min.is_nan() {
             self.min = f32::NAN;
             self.max = f32::NAN;
         } else {
