@@ -14,7 +14,9 @@
 //! The functions here run when a network is quantized, on the host: they use floating point.
 //! The int8 inference they prepare uses none.
 
-use crate::kernels::quantized::{SOFTMAX_DIFF_INTEGER_BITS, SoftmaxConstants};
+pub use crate::kernels::quantized::{Rounding, SoftmaxConstants};
+
+use crate::kernels::quantized::SOFTMAX_DIFF_INTEGER_BITS;
 use crate::math;
 
 /// Why a network has no int8 form.
@@ -144,7 +146,7 @@ impl QuantParams {
         let min = (range.min as f64).min(0.0);
         let max = (range.max as f64).max(0.0);
         let (qmin, qmax) = (i8::MIN as f64, i8::MAX as f64);
-        if max - min < f64::EPSILON {
+        if (max - min).abs() < f64::EPSILON {
             // All zero: any scale represents it exactly.
             return Some(Self {
                 scale: 1.0,
@@ -217,8 +219,9 @@ pub struct Multiplier {
 
 impl Multiplier {
     /// The multiplier for a real factor `real >= 0`, rounded as TFLite rounds it; `None` for a
-    /// negative, NaN or infinite factor, or one of `2^31` or more.
-    pub fn from_real(real: f64) -> Option<Self> {
+    /// negative, NaN or infinite factor, or one of `2^31` or more. For [`Rounding::Single`],
+    /// shifts above 30 saturate to the largest multiplier at shift 30, as TFLite's build does.
+    pub fn from_real(real: f64, rounding: Rounding) -> Option<Self> {
         if !(real.is_finite() && real >= 0.0) {
             return None;
         }
@@ -244,6 +247,12 @@ impl Multiplier {
         if shift > 31 {
             return None;
         }
+        if rounding == Rounding::Single && shift > 30 {
+            return Some(Self {
+                multiplier: i32::MAX,
+                shift: 30,
+            });
+        }
         Some(Self {
             multiplier: fixed as i32,
             shift,
@@ -254,14 +263,18 @@ impl Multiplier {
 /// The constants of an int8 softmax whose input has scale `input_scale` (TFLite's
 /// `PreprocessSoftmaxScaling` and `CalculateInputRadius` for its reference kernel, with
 /// `beta = 1`); `None` when the input scale is too small for the kernel's Q5.26 differences.
-pub fn softmax_constants(input_scale: f32) -> Option<SoftmaxConstants> {
+pub fn softmax_constants(input_scale: f32, rounding: Rounding) -> Option<SoftmaxConstants> {
     let beta = 1.0f64;
+    let max_real = match rounding {
+        Rounding::Single => (1u64 << 30) as f64 - 1.0,
+        Rounding::Double => (1u64 << 31) as f64 - 1.0,
+    };
     let real = (beta * input_scale as f64 * (1u64 << (31 - SOFTMAX_DIFF_INTEGER_BITS)) as f64)
-        .min((1u64 << 31) as f64 - 1.0);
-    if !(real > 1.0) {
+        .min(max_real);
+    if real.is_nan() || real <= 1.0 {
         return None;
     }
-    let Multiplier { multiplier, shift } = Multiplier::from_real(real)?;
+    let Multiplier { multiplier, shift } = Multiplier::from_real(real, rounding)?;
     if shift < 0 {
         return None;
     }
@@ -272,6 +285,7 @@ pub fn softmax_constants(input_scale: f32) -> Option<SoftmaxConstants> {
         input_multiplier: multiplier,
         input_left_shift: shift,
         diff_min: -(floor(radius) as i32),
+        rounding,
     })
 }
 
@@ -307,7 +321,7 @@ pub(crate) fn round(x: f64) -> f64 {
 /// Round to nearest, ties away from zero (C's `round`), for any finite `x`.
 fn round_half_away(x: f64) -> f64 {
     // From 2^52 up every f64 is an integer.
-    if !(x.abs() < (1u64 << 52) as f64) {
+    if x.is_nan() || x.abs() >= (1u64 << 52) as f64 {
         return x;
     }
     let truncated = x as i64 as f64;
@@ -323,7 +337,7 @@ fn round_half_away(x: f64) -> f64 {
 
 /// Round to nearest, ties away from zero (C's `roundf`).
 fn round_half_away_f32(x: f32) -> f32 {
-    if !(x.abs() < (1u32 << 23) as f32) {
+    if x.is_nan() || x.abs() >= (1u32 << 23) as f32 {
         return x;
     }
     let truncated = x as i32 as f32;
@@ -368,21 +382,21 @@ mod tests {
     #[test]
     fn multipliers_are_tflites() {
         assert_eq!(
-            Multiplier::from_real(0.5),
+            Multiplier::from_real(0.5, Rounding::Double),
             Some(Multiplier {
                 multiplier: 1 << 30,
                 shift: 0
             })
         );
         assert_eq!(
-            Multiplier::from_real(1.0),
+            Multiplier::from_real(1.0, Rounding::Double),
             Some(Multiplier {
                 multiplier: 1 << 30,
                 shift: 1
             })
         );
         assert_eq!(
-            Multiplier::from_real(0.0),
+            Multiplier::from_real(0.0, Rounding::Double),
             Some(Multiplier {
                 multiplier: 0,
                 shift: 0
@@ -390,7 +404,7 @@ mod tests {
         );
         // 0.1 = 0.8 * 2^-3; 0.8 * 2^31 = 1717986918.4.
         assert_eq!(
-            Multiplier::from_real(0.1),
+            Multiplier::from_real(0.1, Rounding::Double),
             Some(Multiplier {
                 multiplier: 1_717_986_918,
                 shift: -3
@@ -399,16 +413,16 @@ mod tests {
         // Just under 1: the fraction rounds up to 2^31 and is halved.
         let almost_one = 1.0 - 1e-12;
         assert_eq!(
-            Multiplier::from_real(almost_one),
+            Multiplier::from_real(almost_one, Rounding::Double),
             Some(Multiplier {
                 multiplier: 1 << 30,
                 shift: 1
             })
         );
-        assert_eq!(Multiplier::from_real(-1.0), None);
-        assert_eq!(Multiplier::from_real(f64::NAN), None);
+        assert_eq!(Multiplier::from_real(-1.0, Rounding::Double), None);
+        assert_eq!(Multiplier::from_real(f64::NAN, Rounding::Double), None);
         assert_eq!(
-            Multiplier::from_real(1e-12),
+            Multiplier::from_real(1e-12, Rounding::Double),
             Some(Multiplier {
                 multiplier: 0,
                 shift: 0
@@ -445,7 +459,7 @@ mod tests {
     #[test]
     fn softmax_constants_for_a_power_of_two_scale() {
         // scale 1/16: beta * scale * 2^26 = 2^22 = 0.5 * 2^23.
-        let c = softmax_constants(1.0 / 16.0).unwrap();
+        let c = softmax_constants(1.0 / 16.0, Rounding::Double).unwrap();
         assert_eq!((c.input_multiplier, c.input_left_shift), (1 << 30, 23));
         // floor(31 * 2^26 / 2^23) = 248.
         assert_eq!(c.diff_min, -248);

@@ -32,9 +32,49 @@ pub const fn rounding_divide_by_power_of_two(x: i32, exponent: u32) -> i32 {
     (x >> exponent) + (remainder > threshold) as i32
 }
 
-/// `x * multiplier * 2^shift` with `multiplier` a Q0.31 fraction: TFLite's
-/// `MultiplyByQuantizedMultiplier` (a left shift first, then a rounding doubling high multiply,
-/// then a rounding right shift).
+/// How int32 values are rescaled by a Q0.31 multiplier and a shift. TFLite has two builds,
+/// and their outputs differ by one step where a product lies near a tie.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Rounding {
+    /// One rounding of the exact 64-bit product, ties toward `+inf`: TFLite 2.20 and later and
+    /// LiteRT (built with `TFLITE_SINGLE_ROUNDING=1`).
+    #[default]
+    Single,
+    /// gemmlowp's two roundings, a rounding doubling high multiply then a rounding shift:
+    /// TFLite before 2.20, and the default builds of TFLite Micro and CMSIS-NN.
+    Double,
+}
+
+/// `x * multiplier / 2^31 * 2^shift`, rounded as `rounding` says (TFLite's
+/// `MultiplyByQuantizedMultiplier` in either build).
+#[inline]
+pub const fn requantize(x: i32, multiplier: i32, shift: i32, rounding: Rounding) -> i32 {
+    match rounding {
+        Rounding::Single => multiply_by_quantized_multiplier_single(x, multiplier, shift),
+        Rounding::Double => multiply_by_quantized_multiplier(x, multiplier, shift),
+    }
+}
+
+/// `x * multiplier / 2^31 * 2^shift` with one rounding (TFLite's single-rounding
+/// `MultiplyByQuantizedMultiplier`): `(x * multiplier + 2^(30 - shift)) >> (31 - shift)`, for
+/// shifts in `[-31, 30]` (others are clamped into it).
+#[inline]
+pub const fn multiply_by_quantized_multiplier_single(x: i32, multiplier: i32, shift: i32) -> i32 {
+    let total_shift = (31 - shift) as u32;
+    let total_shift = if total_shift < 1 {
+        1
+    } else if total_shift > 62 {
+        62
+    } else {
+        total_shift
+    };
+    let round = 1i64 << (total_shift - 1);
+    ((x as i64 * multiplier as i64 + round) >> total_shift) as i32
+}
+
+/// `x * multiplier * 2^shift` with `multiplier` a Q0.31 fraction, rounded twice: TFLite's
+/// double-rounding `MultiplyByQuantizedMultiplier` (a left shift first, then a rounding
+/// doubling high multiply, then a rounding right shift).
 #[inline]
 pub const fn multiply_by_quantized_multiplier(x: i32, multiplier: i32, shift: i32) -> i32 {
     let left = if shift > 0 { shift as u32 } else { 0 };
@@ -163,6 +203,8 @@ pub struct SoftmaxConstants {
     pub input_left_shift: i32,
     /// Differences from the row's maximum below this give `exp` = 0 (output -128).
     pub diff_min: i32,
+    /// How the differences are rescaled.
+    pub rounding: Rounding,
 }
 
 /// int8 softmax over one row, output scale 1/256 and zero point -128 (TFLite's reference
@@ -171,11 +213,16 @@ pub fn softmax<const N: usize>(input: &[i8; N], constants: &SoftmaxConstants) ->
     let max_in_row = input.iter().copied().max().unwrap_or(i8::MIN) as i32;
     let scaled_diff = |x: i8| -> Option<i32> {
         let diff = x as i32 - max_in_row;
-        (diff >= constants.diff_min).then(|| {
-            saturating_rounding_doubling_high_mul(
+        (diff >= constants.diff_min).then(|| match constants.rounding {
+            Rounding::Single => multiply_by_quantized_multiplier_single(
+                diff,
+                constants.input_multiplier,
+                constants.input_left_shift,
+            ),
+            Rounding::Double => saturating_rounding_doubling_high_mul(
                 diff.wrapping_mul(1i32.wrapping_shl(constants.input_left_shift as u32)),
                 constants.input_multiplier,
-            )
+            ),
         })
     };
     let mut sum_of_exps = 0i32;
@@ -234,6 +281,8 @@ pub struct Requantize<'a, const OUT: usize> {
     pub output_zero_point: i32,
     /// The smallest output (the zero point when a ReLU is fused, else -128).
     pub output_min: i8,
+    /// How the sums are rescaled.
+    pub rounding: Rounding,
 }
 
 /// How many output rows share each loaded input in [`fully_connected`]: on a Cortex-M each
@@ -268,10 +317,11 @@ pub fn fully_connected<const IN: usize, const OUT: usize>(
     }
     let mut out = [0i8; OUT];
     for (j, (y, &acc)) in out.iter_mut().zip(&accumulators).enumerate() {
-        let scaled = multiply_by_quantized_multiplier(
+        let scaled = self::requantize(
             acc,
             requantize.multiplier[j],
             requantize.shift[j] as i32,
+            requantize.rounding,
         );
         *y = scaled
             .wrapping_add(requantize.output_zero_point)
@@ -302,6 +352,7 @@ mod tests {
     /// inside the product, no blocking.
     #[allow(clippy::too_many_arguments)]
     fn fully_connected_reference<const IN: usize, const OUT: usize>(
+        rounding: Rounding,
         input: &[i8; IN],
         input_zero_point: i32,
         weights: &[[i8; IN]; OUT],
@@ -316,8 +367,17 @@ mod tests {
             for i in 0..IN {
                 acc += (input[i] as i32 - input_zero_point) * weights[j][i] as i32;
             }
-            let y = multiply_by_quantized_multiplier(acc, multiplier[j], shift[j] as i32)
-                + output_zero_point;
+            let y = match rounding {
+                // The single rounding as exact rational arithmetic: floor(x m 2^s / 2^31 + 1/2).
+                Rounding::Single => {
+                    let exact = acc as i128 * multiplier[j] as i128;
+                    let denominator = 1i128 << (31 - shift[j] as i32);
+                    (exact * 2 + denominator).div_euclid(2 * denominator) as i32
+                }
+                Rounding::Double => {
+                    multiply_by_quantized_multiplier(acc, multiplier[j], shift[j] as i32)
+                }
+            } + output_zero_point;
             y.clamp(output_min as i32, 127) as i8
         })
     }
@@ -339,6 +399,11 @@ mod tests {
     }
 
     fn check_fully_connected<const IN: usize, const OUT: usize>(rng: &mut Pcg) {
+        let rounding = if rng.next().is_multiple_of(2) {
+            Rounding::Single
+        } else {
+            Rounding::Double
+        };
         let input: [i8; IN] = core::array::from_fn(|_| rng.byte());
         let weights: [[i8; IN]; OUT] =
             core::array::from_fn(|_| core::array::from_fn(|_| rng.byte().max(-127)));
@@ -347,7 +412,7 @@ mod tests {
         let shift: [i8; OUT] = core::array::from_fn(|_| -((rng.next() % 12) as i8) - 1);
         let input_zero_point = rng.byte() as i32;
         let output_zero_point = rng.byte() as i32;
-        let output_min = if rng.next() % 2 == 0 {
+        let output_min = if rng.next().is_multiple_of(2) {
             -128
         } else {
             output_zero_point as i8
@@ -361,10 +426,12 @@ mod tests {
             shift: &shift,
             output_zero_point,
             output_min,
+            rounding,
         };
         assert_eq!(
             fully_connected(&input, &weights, &requantize),
             fully_connected_reference(
+                rounding,
                 &input,
                 input_zero_point,
                 &weights,
@@ -453,10 +520,16 @@ mod tests {
             input_multiplier: 1 << 30,
             input_left_shift: 23,
             diff_min: -248,
+            rounding: Rounding::Double,
         };
         // Four equal inputs: 1/4 each, 64/256 - 128 = -64.
         assert_eq!(softmax(&[5i8; 4], &constants), [-64; 4]);
         let out = softmax(&[127, -128, -128], &constants);
         assert_eq!(out, [127, -128, -128]);
+        let single = SoftmaxConstants {
+            rounding: Rounding::Single,
+            ..constants
+        };
+        assert_eq!(softmax(&[5i8; 4], &single), [-64; 4]);
     }
 }

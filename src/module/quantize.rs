@@ -17,7 +17,7 @@
 
 use super::api::Module;
 use crate::Scalar;
-use crate::quantization::{QuantParams, QuantizeError, Range};
+use crate::quantization::{QuantParams, QuantizeError, Range, Rounding};
 
 /// A network or layer computing on int8 values: `forward` on `[i8; IN] -> [i8; OUT]`.
 ///
@@ -105,22 +105,37 @@ pub trait Quantize<U: Calibrated>: Module<U> {
         None
     }
 
-    /// The int8 form, given its input's parameters, its recorded ranges and, when the next
-    /// module fuses into it, that module's range. Gives the output's parameters too. Errors
-    /// count layers from this module's first.
+    /// The int8 form, given its input's parameters, its recorded ranges, when the next module
+    /// fuses into it that module's range, and the rounding to compute with. Gives the output's
+    /// parameters too. Errors count layers from this module's first.
     fn quantize_from(
         &self,
         input: QuantParams,
         ranges: &Self::Ranges,
         fused: Option<Range>,
+        rounding: Rounding,
     ) -> Result<(Self::Int8, QuantParams), QuantizeError>;
 
     /// Post-training quantization: runs `calibration` through the network, records the range
     /// of its input and of every activation, and builds the int8 network.
     ///
+    /// The network computes as TFLite 2.20 and later (and LiteRT) do,
+    /// [`Rounding::Single`]; [`quantize_with`](Quantize::quantize_with) picks the other.
+    ///
     /// Errors: an empty calibration set; a NaN or infinite weight, input or activation; a
     /// rescaling factor outside what int8 arithmetic can hold. The float network is unchanged.
     fn quantize(&self, calibration: &[U]) -> Result<Self::Int8, QuantizeError> {
+        self.quantize_with(calibration, Rounding::Single)
+    }
+
+    /// [`quantize`](Quantize::quantize), computing with `rounding`:
+    /// [`Rounding::Double`] gives the bytes of TFLite before 2.20 and of the default builds of
+    /// TFLite Micro and CMSIS-NN.
+    fn quantize_with(
+        &self,
+        calibration: &[U],
+        rounding: Rounding,
+    ) -> Result<Self::Int8, QuantizeError> {
         if calibration.is_empty() {
             return Err(QuantizeError::EmptyCalibration);
         }
@@ -132,7 +147,7 @@ pub trait Quantize<U: Calibrated>: Module<U> {
         }
         let input =
             QuantParams::from_range(input).ok_or(QuantizeError::NonFinite { layer: None })?;
-        Ok(self.quantize_from(input, &ranges, None)?.0)
+        Ok(self.quantize_from(input, &ranges, None, rounding)?.0)
     }
 }
 
@@ -212,8 +227,9 @@ where
         input: QuantParams,
         ranges: &A::Ranges,
         fused: Option<Range>,
+        rounding: Rounding,
     ) -> Result<(Self::Int8, QuantParams), QuantizeError> {
-        let (a, params) = self.0.quantize_from(input, ranges, fused)?;
+        let (a, params) = self.0.quantize_from(input, ranges, fused, rounding)?;
         Ok(((a,), params))
     }
 }
@@ -274,23 +290,29 @@ macro_rules! int8_tuple {
                 input: QuantParams,
                 ranges: &Self::Ranges,
                 fused: Option<Range>,
+                rounding: Rounding,
             ) -> Result<(Self::Int8, QuantParams), QuantizeError> {
                 let layers = 0;
                 let ($fr, params) = self
                     .$fi
-                    .quantize_from(input, &ranges.$fi, $FN::fused_range(&ranges.$fni))
+                    .quantize_from(input, &ranges.$fi, $FN::fused_range(&ranges.$fni), rounding)
                     .map_err(|e| offset(e, layers))?;
                 let layers = layers + $F::LAYERS;
                 $(
                     let ($mr, params) = self
                         .$mi
-                        .quantize_from(params, &ranges.$mi, $MN::fused_range(&ranges.$mni))
+                        .quantize_from(
+                            params,
+                            &ranges.$mi,
+                            $MN::fused_range(&ranges.$mni),
+                            rounding,
+                        )
                         .map_err(|e| offset(e, layers))?;
                     let layers = layers + $M::LAYERS;
                 )*
                 let ($lr, params) = self
                     .$li
-                    .quantize_from(params, &ranges.$li, fused)
+                    .quantize_from(params, &ranges.$li, fused, rounding)
                     .map_err(|e| offset(e, layers))?;
                 Ok((($fr, $($mr,)* $lr,), params))
             }

@@ -2,7 +2,7 @@
 //! `FULLY_CONNECTED` with per-channel (or per-tensor) weight scales.
 
 use crate::kernels::quantized::{self, Requantize};
-use crate::quantization::{Multiplier, QuantParams, QuantizeError, Range};
+use crate::quantization::{Multiplier, QuantParams, QuantizeError, Range, Rounding};
 use crate::{Calibrated, Int8Module, Linear, Module, Quantize, Scalar};
 
 /// A fully connected layer in int8: `y = clamp(zp_out + M * (bias + W (x - zp_in)))`, the
@@ -28,6 +28,8 @@ pub struct Int8Linear<const IN: usize, const OUT: usize> {
     pub shift: [i8; OUT],
     /// The smallest output value: `output.zero_point` with a fused ReLU, else -128.
     pub output_min: i8,
+    /// How sums are rescaled (TFLite's two builds differ).
+    pub rounding: Rounding,
     /// What the input's int8 values mean.
     pub input: QuantParams,
     /// What the output's int8 values mean.
@@ -39,8 +41,8 @@ pub struct Int8Linear<const IN: usize, const OUT: usize> {
 impl<const IN: usize, const OUT: usize> Int8Linear<IN, OUT> {
     /// A layer from quantized parts as a `.tflite` file holds them: int8 weights `OUT x IN`,
     /// int32 biases at scale `input.scale * weight_scales[j]`, the input's and output's
-    /// parameters, and whether a ReLU is fused. The multipliers are derived as TFLite derives
-    /// them.
+    /// parameters, whether a ReLU is fused, and which of TFLite's roundings to compute with.
+    /// The multipliers are derived as TFLite derives them.
     ///
     /// Errors: a rescaling factor that is not finite and positive, or outside what a Q0.31
     /// multiplier with a shift holds.
@@ -51,12 +53,13 @@ impl<const IN: usize, const OUT: usize> Int8Linear<IN, OUT> {
         input: QuantParams,
         output: QuantParams,
         fused_relu: bool,
+        rounding: Rounding,
     ) -> Result<Self, QuantizeError> {
         let mut multiplier = [0i32; OUT];
         let mut shift = [0i8; OUT];
         for j in 0..OUT {
             let real = input.scale as f64 * weight_scales[j] as f64 / output.scale as f64;
-            let m = Multiplier::from_real(real)
+            let m = Multiplier::from_real(real, rounding)
                 .filter(|m| (-31..=31).contains(&m.shift))
                 .ok_or(QuantizeError::ScaleOutOfRange { layer: 0 })?;
             multiplier[j] = m.multiplier;
@@ -77,6 +80,7 @@ impl<const IN: usize, const OUT: usize> Int8Linear<IN, OUT> {
             multiplier,
             shift,
             output_min,
+            rounding,
             input,
             output,
             weight_scales,
@@ -108,6 +112,7 @@ impl<const IN: usize, const OUT: usize> Int8Module<[i8; IN]> for Int8Linear<IN, 
                 shift: &self.shift,
                 output_zero_point: self.output.zero_point,
                 output_min: self.output_min,
+                rounding: self.rounding,
             },
         )
     }
@@ -138,6 +143,7 @@ impl<const IN: usize, const OUT: usize, T: Scalar> Quantize<[T; IN]> for Linear<
         input: QuantParams,
         range: &Range,
         fused: Option<Range>,
+        rounding: Rounding,
     ) -> Result<(Self::Int8, QuantParams), QuantizeError> {
         let non_finite = QuantizeError::NonFinite { layer: Some(0) };
         let output = QuantParams::from_range(fused.unwrap_or(*range)).ok_or(non_finite)?;
@@ -166,13 +172,20 @@ impl<const IN: usize, const OUT: usize, T: Scalar> Quantize<[T; IN]> for Linear<
             }
             let bias_scale = input.scale as f64 * scale;
             let q = crate::quantization::round(b / bias_scale);
-            if !(q.abs() <= i32::MAX as f64) {
+            if q.is_nan() || q.abs() > i32::MAX as f64 {
                 return Err(QuantizeError::ScaleOutOfRange { layer: 0 });
             }
             bias[j] = q as i32;
         }
-        let layer =
-            Int8Linear::from_parts(weights, bias, weight_scales, input, output, fused.is_some())?;
+        let layer = Int8Linear::from_parts(
+            weights,
+            bias,
+            weight_scales,
+            input,
+            output,
+            fused.is_some(),
+            rounding,
+        )?;
         Ok((layer, output))
     }
 }

@@ -1,6 +1,6 @@
 //! The int8 ReLU (chapter section 3, in integers).
 
-use crate::quantization::{QuantParams, QuantizeError, Range};
+use crate::quantization::{QuantParams, QuantizeError, Range, Rounding};
 use crate::{Calibrated, Int8Module, Module, Quantize, ReLU, Scalar};
 
 /// ReLU on int8 values: `max(q, zero_point)`, with the same parameters in and out.
@@ -51,6 +51,7 @@ impl<T: Scalar, const N: usize> Quantize<[T; N]> for ReLU {
         input: QuantParams,
         _range: &Range,
         _fused: Option<Range>,
+        _rounding: Rounding,
     ) -> Result<(Int8ReLU, QuantParams), QuantizeError> {
         Ok((Int8ReLU { params: input }, input))
     }

@@ -1,7 +1,7 @@
 //! The int8 softmax (chapter section 3, in integers): TFLite's reference int8 `SOFTMAX`.
 
 use crate::kernels::quantized::{self, SoftmaxConstants};
-use crate::quantization::{QuantParams, QuantizeError, softmax_constants};
+use crate::quantization::{QuantParams, QuantizeError, Range, Rounding, softmax_constants};
 use crate::{Int8Module, Module, Quantize, Scalar, Softmax};
 
 /// Softmax on int8 values, in gemmlowp's fixed-point arithmetic as TFLite's reference kernel
@@ -15,11 +15,11 @@ pub struct Int8Softmax {
 }
 
 impl Int8Softmax {
-    /// The softmax of an input with parameters `input`; `None` if its scale is too small for
-    /// the kernel's fixed-point differences.
-    pub fn new(input: QuantParams) -> Option<Self> {
+    /// The softmax of an input with parameters `input`, with one of TFLite's roundings; `None`
+    /// if its scale is too small for the kernel's fixed-point differences.
+    pub fn new(input: QuantParams, rounding: Rounding) -> Option<Self> {
         Some(Self {
-            constants: softmax_constants(input.scale)?,
+            constants: softmax_constants(input.scale, rounding)?,
             input,
         })
     }
@@ -54,9 +54,11 @@ impl<T: Scalar, const N: usize> Quantize<[T; N]> for Softmax {
         &self,
         input: QuantParams,
         _: &(),
-        _fused: Option<crate::quantization::Range>,
+        _fused: Option<Range>,
+        rounding: Rounding,
     ) -> Result<(Int8Softmax, QuantParams), QuantizeError> {
-        let layer = Int8Softmax::new(input).ok_or(QuantizeError::ScaleOutOfRange { layer: 0 })?;
+        let layer =
+            Int8Softmax::new(input, rounding).ok_or(QuantizeError::ScaleOutOfRange { layer: 0 })?;
         Ok((layer, QuantParams::UNIT_INTERVAL))
     }
 }

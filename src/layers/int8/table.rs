@@ -3,7 +3,7 @@
 
 use core::marker::PhantomData;
 
-use crate::quantization::{self, QuantParams, QuantizeError, Range};
+use crate::quantization::{self, QuantParams, QuantizeError, Range, Rounding};
 use crate::{Int8Module, Module, Quantize, Scalar, Sigmoid, Tanh};
 
 /// An activation on int8 values by table: entry `q as u8` holds the output for input `q`.
@@ -90,6 +90,7 @@ macro_rules! tabulated {
                 input: QuantParams,
                 _: &(),
                 _fused: Option<Range>,
+                _rounding: Rounding,
             ) -> Result<(Self::Int8, QuantParams), QuantizeError> {
                 let layer = Int8Table::<$float>::new(input);
                 let output = layer.output;
