@@ -7,11 +7,16 @@
 mod common;
 
 use common::rng;
-use constnet::persist::to_rust_source;
+use constnet::persist::{to_rust_source, to_rust_source_int8};
 use constnet::prelude::*;
+use constnet::quantization::Rounding;
 
 mod generated {
     include!("fixtures/generated_net.rs");
+}
+
+mod generated_int8 {
+    include!("fixtures/generated_int8_net.rs");
 }
 
 type Net32 = (
@@ -74,5 +79,49 @@ fn every_value_reads_back_to_the_same_bits() {
     for literal in ["1.1754944e-38", "3.4028235e38", "0.33333334"] {
         let v: f32 = literal.parse().unwrap();
         assert!(net.0.w[0].iter().any(|w| w.to_bits() == v.to_bits()));
+    }
+}
+
+/// A float net with every layer kind that has an int8 form.
+type Float8 = (
+    Linear<3, 4>,
+    ReLU,
+    Linear<4, 5>,
+    Sigmoid,
+    (Linear<5, 3>, Tanh),
+    Linear<3, 2>,
+    Softmax,
+);
+
+#[test]
+fn generated_int8_source_compiles_to_the_same_net() {
+    let net = Float8::init(&mut rng(82));
+    let calibration: Vec<[f32; 3]> = (0..40)
+        .map(|k| {
+            [
+                k as f32 / 10.0 - 2.0,
+                (k % 7) as f32 * 0.3,
+                -(k as f32) / 20.0,
+            ]
+        })
+        .collect();
+    let single = net.quantize(&calibration).unwrap();
+    let double = net.quantize_with(&calibration, Rounding::Double).unwrap();
+    let text = to_rust_source_int8(&single, "SINGLE").unwrap()
+        + &to_rust_source_int8(&double, "DOUBLE").unwrap();
+    if std::env::var_os("UPDATE_FIXTURES").is_some() {
+        std::fs::write("tests/fixtures/generated_int8_net.rs", &text).unwrap();
+    }
+    assert_eq!(
+        text,
+        include_str!("fixtures/generated_int8_net.rs"),
+        "the generator's output changed: rerun with UPDATE_FIXTURES=1 and review the diff"
+    );
+    assert_eq!(generated_int8::SINGLE, single);
+    assert_eq!(generated_int8::DOUBLE, double);
+    static IN_FLASH: <Float8 as Quantize<[f32; 3]>>::Int8 = generated_int8::SINGLE;
+    for x in &calibration {
+        let q = single.quantize_input(x).unwrap();
+        assert_eq!(IN_FLASH.forward(&q), single.forward(&q));
     }
 }

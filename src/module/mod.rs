@@ -32,5 +32,5 @@ pub use footprint::Footprint;
 pub use init::randomize_tensors;
 pub use layers::{AnyWidth, InputWidth, Layers, LinesUp, Network};
 pub use params::Params;
-pub use quantize::{Calibrated, Int8Module, Int8Net, Quantize};
+pub use quantize::{Calibrated, Int8Module, Int8Net, Int8Source, Quantize};
 pub(crate) use stored::Stored;

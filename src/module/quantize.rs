@@ -331,3 +331,100 @@ int8_tuple!([A 0 a > B 1] [B 1 b > C 2] [C 2 c > D 3] [D 3 d > E 4] [E 4 e > F 5
 int8_tuple!([A 0 a > B 1] [B 1 b > C 2] [C 2 c > D 3] [D 3 d > E 4] [E 4 e > F 5] [F 5 f > G 6] [G 6 g > H 7] [H 7 h > I 8] [I 8 i > J 9]; [J 9 j]);
 int8_tuple!([A 0 a > B 1] [B 1 b > C 2] [C 2 c > D 3] [D 3 d > E 4] [E 4 e > F 5] [F 5 f > G 6] [G 6 g > H 7] [H 7 h > I 8] [I 8 i > J 9] [J 9 j > K 10]; [K 10 k]);
 int8_tuple!([A 0 a > B 1] [B 1 b > C 2] [C 2 c > D 3] [D 3 d > E 4] [E 4 e > F 5] [F 5 f > G 6] [G 6 g > H 7] [H 7 h > I 8] [I 8 i > J 9] [J 9 j > K 10] [K 10 k > L 11]; [L 11 l]);
+
+/// An int8 network or layer written as Rust source: its type and a constant expression of its
+/// value, so a quantized network can be a `const` in flash with nothing to load
+/// ([`to_rust_source_int8`](crate::persist::to_rust_source_int8) writes the whole file).
+///
+/// Each int8 layer implements it beside its fields; tuples write their elements in order.
+pub trait Int8Source {
+    /// The type, with full paths (`constnet::Int8Linear<64, 32>`).
+    fn write_type(out: &mut dyn core::fmt::Write) -> core::fmt::Result;
+    /// A constant expression of the value, every number reading back to the same bits.
+    fn write_value(&self, out: &mut dyn core::fmt::Write) -> core::fmt::Result;
+}
+
+/// Writes `[a, b, ...]`: each value by `Debug`, which for integers is the number and for
+/// floats the shortest literal that reads back to the same bits.
+pub fn write_source_array<T: core::fmt::Debug>(
+    out: &mut dyn core::fmt::Write,
+    values: &[T],
+) -> core::fmt::Result {
+    out.write_char('[')?;
+    for (i, v) in values.iter().enumerate() {
+        if i > 0 {
+            out.write_str(", ")?;
+        }
+        write!(out, "{v:?}")?;
+    }
+    out.write_char(']')
+}
+
+/// Writes a [`QuantParams`] as a struct literal.
+pub fn write_source_params(
+    out: &mut dyn core::fmt::Write,
+    params: &QuantParams,
+) -> core::fmt::Result {
+    write!(
+        out,
+        "constnet::quantization::QuantParams {{ scale: {:?}, zero_point: {} }}",
+        params.scale, params.zero_point
+    )
+}
+
+/// Writes a [`Rounding`] as its path.
+pub fn write_source_rounding(
+    out: &mut dyn core::fmt::Write,
+    rounding: Rounding,
+) -> core::fmt::Result {
+    write!(out, "constnet::quantization::Rounding::{rounding:?}")
+}
+
+impl<A: Int8Source> Int8Source for (A,) {
+    fn write_type(out: &mut dyn core::fmt::Write) -> core::fmt::Result {
+        out.write_char('(')?;
+        A::write_type(out)?;
+        out.write_str(",)")
+    }
+    fn write_value(&self, out: &mut dyn core::fmt::Write) -> core::fmt::Result {
+        out.write_str("(\n")?;
+        self.0.write_value(out)?;
+        out.write_str(",\n)")
+    }
+}
+
+/// [`Int8Source`] for a tuple of 2 or more: `int8_source_tuple!(A 0, B 1, ...)`.
+macro_rules! int8_source_tuple {
+    ($($T:ident $i:tt),+) => {
+        impl<$($T: Int8Source),+> Int8Source for ($($T,)+) {
+            fn write_type(out: &mut dyn core::fmt::Write) -> core::fmt::Result {
+                out.write_char('(')?;
+                $(
+                    $T::write_type(out)?;
+                    out.write_str(", ")?;
+                )+
+                out.write_char(')')
+            }
+            fn write_value(&self, out: &mut dyn core::fmt::Write) -> core::fmt::Result {
+                out.write_str("(\n")?;
+                $(
+                    self.$i.write_value(out)?;
+                    out.write_str(",\n")?;
+                )+
+                out.write_char(')')
+            }
+        }
+    };
+}
+
+int8_source_tuple!(A 0, B 1);
+int8_source_tuple!(A 0, B 1, C 2);
+int8_source_tuple!(A 0, B 1, C 2, D 3);
+int8_source_tuple!(A 0, B 1, C 2, D 3, E 4);
+int8_source_tuple!(A 0, B 1, C 2, D 3, E 4, F 5);
+int8_source_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
+int8_source_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
+int8_source_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8);
+int8_source_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9);
+int8_source_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10);
+int8_source_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11);

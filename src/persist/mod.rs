@@ -23,7 +23,7 @@ mod weight_file;
 
 pub use safetensors::{DtypeName, ImportError, InlineName, Safetensors, Shape, TensorName};
 #[cfg(feature = "alloc")]
-pub use source::{SourceError, to_rust_source};
+pub use source::{SourceError, to_rust_source, to_rust_source_int8};
 #[cfg(feature = "std")]
 pub use weight_file::FileError;
 pub use weight_file::{LoadError, NonFinite, SaveError, WeightFile};

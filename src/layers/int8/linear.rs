@@ -2,8 +2,9 @@
 //! `FULLY_CONNECTED` with per-channel (or per-tensor) weight scales.
 
 use crate::kernels::quantized::{self, Requantize};
+use crate::module::quantize::{write_source_array, write_source_params, write_source_rounding};
 use crate::quantization::{Multiplier, QuantParams, QuantizeError, Range, Rounding};
-use crate::{Calibrated, Int8Module, Linear, Module, Quantize, Scalar};
+use crate::{Calibrated, Int8Module, Int8Source, Linear, Module, Quantize, Scalar};
 
 /// A fully connected layer in int8: `y = clamp(zp_out + M * (bias + W (x - zp_in)))`, the
 /// int8 form of [`Linear<IN, OUT>`](crate::Linear).
@@ -187,5 +188,38 @@ impl<const IN: usize, const OUT: usize, T: Scalar> Quantize<[T; IN]> for Linear<
             rounding,
         )?;
         Ok((layer, output))
+    }
+}
+
+impl<const IN: usize, const OUT: usize> Int8Source for Int8Linear<IN, OUT> {
+    fn write_type(out: &mut dyn core::fmt::Write) -> core::fmt::Result {
+        write!(out, "constnet::Int8Linear<{IN}, {OUT}>")
+    }
+    fn write_value(&self, out: &mut dyn core::fmt::Write) -> core::fmt::Result {
+        out.write_str("constnet::Int8Linear {\n    weights: [\n")?;
+        for row in &self.weights {
+            out.write_str("        ")?;
+            write_source_array(out, row)?;
+            out.write_str(",\n")?;
+        }
+        out.write_str("    ],\n    folded_bias: ")?;
+        write_source_array(out, &self.folded_bias)?;
+        out.write_str(",\n    multiplier: ")?;
+        write_source_array(out, &self.multiplier)?;
+        out.write_str(",\n    shift: ")?;
+        write_source_array(out, &self.shift)?;
+        write!(
+            out,
+            ",\n    output_min: {},\n    rounding: ",
+            self.output_min
+        )?;
+        write_source_rounding(out, self.rounding)?;
+        out.write_str(",\n    input: ")?;
+        write_source_params(out, &self.input)?;
+        out.write_str(",\n    output: ")?;
+        write_source_params(out, &self.output)?;
+        out.write_str(",\n    weight_scales: ")?;
+        write_source_array(out, &self.weight_scales)?;
+        out.write_str(",\n}")
     }
 }

@@ -1,7 +1,8 @@
 //! The int8 ReLU (chapter section 3, in integers).
 
+use crate::module::quantize::write_source_params;
 use crate::quantization::{QuantParams, QuantizeError, Range, Rounding};
-use crate::{Calibrated, Int8Module, Module, Quantize, ReLU, Scalar};
+use crate::{Calibrated, Int8Module, Int8Source, Module, Quantize, ReLU, Scalar};
 
 /// ReLU on int8 values: `max(q, zero_point)`, with the same parameters in and out.
 ///
@@ -54,5 +55,16 @@ impl<T: Scalar, const N: usize> Quantize<[T; N]> for ReLU {
         _rounding: Rounding,
     ) -> Result<(Int8ReLU, QuantParams), QuantizeError> {
         Ok((Int8ReLU { params: input }, input))
+    }
+}
+
+impl Int8Source for Int8ReLU {
+    fn write_type(out: &mut dyn core::fmt::Write) -> core::fmt::Result {
+        out.write_str("constnet::Int8ReLU")
+    }
+    fn write_value(&self, out: &mut dyn core::fmt::Write) -> core::fmt::Result {
+        out.write_str("constnet::Int8ReLU { params: ")?;
+        write_source_params(out, &self.params)?;
+        out.write_str(" }")
     }
 }

@@ -1,8 +1,9 @@
 //! The int8 softmax (chapter section 3, in integers): TFLite's reference int8 `SOFTMAX`.
 
 use crate::kernels::quantized::{self, SoftmaxConstants};
+use crate::module::quantize::{write_source_params, write_source_rounding};
 use crate::quantization::{QuantParams, QuantizeError, Range, Rounding, softmax_constants};
-use crate::{Int8Module, Module, Quantize, Scalar, Softmax};
+use crate::{Int8Module, Int8Source, Module, Quantize, Scalar, Softmax};
 
 /// Softmax on int8 values, in gemmlowp's fixed-point arithmetic as TFLite's reference kernel
 /// computes it. The output is a probability in steps of 1/256 (scale 1/256, zero point -128).
@@ -60,5 +61,24 @@ impl<T: Scalar, const N: usize> Quantize<[T; N]> for Softmax {
         let layer =
             Int8Softmax::new(input, rounding).ok_or(QuantizeError::ScaleOutOfRange { layer: 0 })?;
         Ok((layer, QuantParams::UNIT_INTERVAL))
+    }
+}
+
+impl Int8Source for Int8Softmax {
+    fn write_type(out: &mut dyn core::fmt::Write) -> core::fmt::Result {
+        out.write_str("constnet::Int8Softmax")
+    }
+    fn write_value(&self, out: &mut dyn core::fmt::Write) -> core::fmt::Result {
+        let c = &self.constants;
+        write!(
+            out,
+            "constnet::Int8Softmax {{\n    constants: constnet::quantization::SoftmaxConstants {{ \
+             input_multiplier: {}, input_left_shift: {}, diff_min: {}, rounding: ",
+            c.input_multiplier, c.input_left_shift, c.diff_min
+        )?;
+        write_source_rounding(out, c.rounding)?;
+        out.write_str(" },\n    input: ")?;
+        write_source_params(out, &self.input)?;
+        out.write_str(",\n}")
     }
 }

@@ -3,8 +3,9 @@
 
 use core::marker::PhantomData;
 
+use crate::module::quantize::{write_source_array, write_source_params};
 use crate::quantization::{self, QuantParams, QuantizeError, Range, Rounding};
-use crate::{Int8Module, Module, Quantize, Scalar, Sigmoid, Tanh};
+use crate::{Int8Module, Int8Source, Module, Quantize, Scalar, Sigmoid, Tanh};
 
 /// An activation on int8 values by table: entry `q as u8` holds the output for input `q`.
 /// `F` names the float activation it stands for: [`Int8Tanh`] and [`Int8Sigmoid`].
@@ -72,10 +73,29 @@ impl<F, const N: usize> Int8Module<[i8; N]> for Int8Table<F> {
     }
 }
 
-/// The [`Quantize`] impl of a tabulated activation: no range of its own (its output's
-/// parameters are fixed), a table from its input's.
+/// The [`Quantize`] and [`Int8Source`] impls of a tabulated activation: no range of its own
+/// (its output's parameters are fixed), a table from its input's.
 macro_rules! tabulated {
     ($float:ident) => {
+        impl Int8Source for Int8Table<$float> {
+            fn write_type(out: &mut dyn core::fmt::Write) -> core::fmt::Result {
+                out.write_str(concat!(
+                    "constnet::Int8Table<constnet::",
+                    stringify!($float),
+                    ">"
+                ))
+            }
+            fn write_value(&self, out: &mut dyn core::fmt::Write) -> core::fmt::Result {
+                out.write_str("constnet::Int8Table {\n    table: ")?;
+                write_source_array(out, &self.table)?;
+                out.write_str(",\n    input: ")?;
+                write_source_params(out, &self.input)?;
+                out.write_str(",\n    output: ")?;
+                write_source_params(out, &self.output)?;
+                out.write_str(",\n    function: core::marker::PhantomData,\n}")
+            }
+        }
+
         impl<T: Scalar, const N: usize> Quantize<[T; N]> for $float {
             type Int8 = Int8Table<$float>;
             type Ranges = ();
