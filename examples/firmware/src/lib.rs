@@ -11,10 +11,29 @@ use panic_semihosting as _;
 /// The chapter's digits network, as the host trained it.
 pub type Digits = (Linear<64, 32>, ReLU, Linear<32, 10>, Softmax);
 
+/// The TFLite Micro "hello world" model shape: `y = sin(x)`, 1-16-16-1 with ReLU.
+pub type Sine = (Linear<1, 16>, ReLU, Linear<16, 16>, ReLU, Linear<16, 1>);
+
+/// Its int8 form, as the host quantized it: the type follows from the float one's.
+pub type DigitsInt8 = <Digits as Quantize<[f32; 64]>>::Int8;
+
 /// The held-out digits the host picked, and its outputs for them.
 pub mod cases {
     include!("../assets/digits_cases.rs");
 }
+
+/// The same digits quantized for the int8 net, and the host's int8 outputs.
+pub mod int8_cases {
+    include!("../assets/digits_int8_cases.rs");
+}
+
+/// Bytes of stack below the current frame that `stack_used` may paint: all but what static
+/// data needs of the smallest RAM here (the micro:bit's 16 KiB, Cortex-M0), 64 KiB of the MPS2
+/// boards' 4 MiB elsewhere.
+#[cfg(not(target_has_atomic = "32"))]
+const PAINTED_STACK_BYTES: usize = 8 * 1024;
+#[cfg(target_has_atomic = "32")]
+const PAINTED_STACK_BYTES: usize = 64 * 1024;
 
 /// Ends the program: QEMU exits with 0 when `passed`, 1 otherwise.
 pub fn finish(passed: bool) -> ! {
@@ -92,12 +111,13 @@ pub fn check_digits(net: &Digits, how: &str) -> ! {
 #[inline(never)]
 pub fn stack_used(f: impl FnOnce()) -> usize {
     const PAINT: u32 = 0xA5A5_A5A5;
-    const WORDS: usize = 16 * 1024;
+    const WORDS: usize = PAINTED_STACK_BYTES / 4;
     let top = cortex_m::register::msp::read() as usize & !3;
     let bottom = top - WORDS * 4;
     for addr in (bottom..top).step_by(4) {
-        // SAFETY: the 64 KiB below the stack pointer are RAM that nothing uses (the stack grows
-        // down from the top of the 4 MiB RAM, static data sits at its bottom, no interrupt is
+        // SAFETY: the `PAINTED_STACK_BYTES` below the stack pointer are RAM that nothing uses
+        // (the stack grows down from the top of RAM, static data sits at its bottom and takes
+        // less than the rest, no interrupt is
         // enabled, and this loop keeps its state in registers and in this function's frame,
         // above the stack pointer); `addr` is word-aligned.
         unsafe { core::ptr::write_volatile(addr as *mut u32, PAINT) };
@@ -114,4 +134,40 @@ pub fn stack_used(f: impl FnOnce()) -> usize {
 #[inline(never)]
 fn run_in_own_frame(f: impl FnOnce()) {
     f();
+}
+
+/// Runs the int8 `net` on every held-out case and compares each output byte with the host's;
+/// reports the stack the first inference used, then ends the program with the verdict. The
+/// inference is integer arithmetic only: on a core without an FPU it calls no float helper.
+pub fn check_digits_int8(net: &DigitsInt8, how: &str) -> ! {
+    inference_start();
+    inference_end();
+    let stack = stack_used(|| {
+        inference_start();
+        let out = net.forward(core::hint::black_box(&int8_cases::INPUTS[0]));
+        inference_end();
+        core::hint::black_box(out);
+    });
+    let mut byte_mismatches = 0usize;
+    let mut right = 0usize;
+    for (k, x) in int8_cases::INPUTS.iter().enumerate() {
+        let out = net.forward(x);
+        byte_mismatches += out
+            .iter()
+            .zip(&int8_cases::OUTPUTS[k])
+            .filter(|(a, b)| a != b)
+            .count();
+        let class = (0..10).fold(0, |best, j| if out[j] > out[best] { j } else { best });
+        right += usize::from(class == usize::from(cases::LABELS[k]));
+    }
+    hprintln!(
+        "int8 digits 64-32-10 from the {how}: {} cases, {right} right; {byte_mismatches} output \
+         bytes differ from the host",
+        int8_cases::INPUTS.len()
+    );
+    hprintln!(
+        "memory: {} bytes of weights and constants; one inference used {stack} bytes of stack",
+        core::mem::size_of::<DigitsInt8>()
+    );
+    finish(byte_mismatches == 0)
 }
