@@ -109,7 +109,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     )?;
     let mut int8_right = 0;
     for x in split.test_x.iter().take(CASES) {
-        writeln!(cases, "    {:?},", q.quantize_input(x).ok_or("a NaN input")?)?;
+        writeln!(
+            cases,
+            "    {:?},",
+            q.quantize_input(x).ok_or("a NaN input")?
+        )?;
     }
     writeln!(
         cases,

@@ -16,10 +16,11 @@
 //! vector loops; `blocks` the portable register blocks of the matrix products, `packed` their
 //! cache-blocked x86_64 form, `linear_algebra` the products themselves; `optimizer_step` the
 //! per-weight update loops; `zeroable` the promise that zero bytes make a valid value; `quantized` the int8 arithmetic
-//! of TFLite's reference kernels.
+//! of TFLite's reference kernels, and `arm_dsp` the Arm DSP instructions its product uses.
 
 #[macro_use]
 mod dispatch;
+pub mod arm_dsp;
 mod blocks;
 mod elementwise;
 mod flat;

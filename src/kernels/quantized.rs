@@ -68,8 +68,14 @@ pub const fn multiply_by_quantized_multiplier_single(x: i32, multiplier: i32, sh
     } else {
         total_shift
     };
-    let round = 1i64 << (total_shift - 1);
-    ((x as i64 * multiplier as i64 + round) >> total_shift) as i32
+    let rounded = x as i64 * multiplier as i64 + (1i64 << (total_shift - 1));
+    if total_shift >= 32 {
+        // The usual case (a factor below 1/2): the high word, then a 32-bit shift, which is
+        // the same floor and costs a 32-bit core far less than a 64-bit shift.
+        ((rounded >> 32) as i32) >> (total_shift - 32)
+    } else {
+        (rounded >> total_shift) as i32
+    }
 }
 
 /// `x * multiplier * 2^shift` with `multiplier` a Q0.31 fraction, rounded twice: TFLite's
@@ -211,25 +217,27 @@ pub struct SoftmaxConstants {
 /// `Softmax` for int8 in and out).
 pub fn softmax<const N: usize>(input: &[i8; N], constants: &SoftmaxConstants) -> [i8; N] {
     let max_in_row = input.iter().copied().max().unwrap_or(i8::MIN) as i32;
-    let scaled_diff = |x: i8| -> Option<i32> {
-        let diff = x as i32 - max_in_row;
-        (diff >= constants.diff_min).then(|| match constants.rounding {
-            Rounding::Single => multiply_by_quantized_multiplier_single(
-                diff,
-                constants.input_multiplier,
-                constants.input_left_shift,
-            ),
-            Rounding::Double => saturating_rounding_doubling_high_mul(
-                diff.wrapping_mul(1i32.wrapping_shl(constants.input_left_shift as u32)),
-                constants.input_multiplier,
-            ),
-        })
-    };
+    // exp(beta * (x - max)) in Q0.31 for each value, computed once (0 below `diff_min`, where
+    // TFLite skips the value).
+    let mut exps = [0i32; N];
     let mut sum_of_exps = 0i32;
-    for &x in input {
-        if let Some(diff) = scaled_diff(x) {
+    for (e, &x) in exps.iter_mut().zip(input) {
+        let diff = x as i32 - max_in_row;
+        if diff >= constants.diff_min {
+            let scaled = match constants.rounding {
+                Rounding::Single => multiply_by_quantized_multiplier_single(
+                    diff,
+                    constants.input_multiplier,
+                    constants.input_left_shift,
+                ),
+                Rounding::Double => saturating_rounding_doubling_high_mul(
+                    diff.wrapping_mul(1i32.wrapping_shl(constants.input_left_shift as u32)),
+                    constants.input_multiplier,
+                ),
+            };
+            *e = exp_on_negative_values(scaled);
             sum_of_exps = sum_of_exps.wrapping_add(rounding_divide_by_power_of_two(
-                exp_on_negative_values(diff),
+                *e,
                 SOFTMAX_ACCUMULATION_INTEGER_BITS,
             ));
         }
@@ -241,18 +249,19 @@ pub fn softmax<const N: usize>(input: &[i8; N], constants: &SoftmaxConstants) ->
         ((sum_of_exps as u32).wrapping_shl(headroom_plus_one)).wrapping_sub(1 << 31) as i32;
     let shifted_scale = one_over_one_plus_x_for_x_in_0_1(shifted_sum_minus_one);
     let exponent = (num_bits_over_unit + 31 - 8) as u32;
-    input.map(|x| match scaled_diff(x) {
-        Some(diff) => {
+    let mut out = [i8::MIN; N];
+    for ((y, &x), &e) in out.iter_mut().zip(input).zip(&exps) {
+        if x as i32 - max_in_row >= constants.diff_min {
             let unsaturated = rounding_divide_by_power_of_two(
-                saturating_rounding_doubling_high_mul(shifted_scale, exp_on_negative_values(diff)),
+                saturating_rounding_doubling_high_mul(shifted_scale, e),
                 exponent,
             );
-            unsaturated
+            *y = unsaturated
                 .saturating_add(i8::MIN as i32)
-                .clamp(i8::MIN as i32, i8::MAX as i32) as i8
+                .clamp(i8::MIN as i32, i8::MAX as i32) as i8;
         }
-        None => i8::MIN,
-    })
+    }
+    out
 }
 
 /// Each value through a 256-entry table indexed by the value's byte (TFLite's int8 `tanh` and
@@ -285,40 +294,28 @@ pub struct Requantize<'a, const OUT: usize> {
     pub rounding: Rounding,
 }
 
-/// How many output rows share each loaded input in [`fully_connected`]: on a Cortex-M each
-/// input byte is loaded once for four multiply-accumulates.
-const ROWS_PER_BLOCK: usize = 4;
-
 /// int8 fully connected layer: `y[j] = clamp(zp_out + M_j * (bias[j] + sum_i (x[i] - zp_in) *
 /// w[j][i]))`, with `w` stored `OUT x IN` as TFLite stores it. The input's zero point is
 /// folded into the bias, so the inner loop is a plain int8 dot product.
+///
+/// On cores with the Arm DSP extension the sums take two multiply-accumulates per instruction
+/// ([`accumulate_pairs`] with the native instructions); elsewhere a portable loop
+/// ([`accumulate_rows`]). Both give the same sums (wrapping int32 arithmetic is exact).
 #[inline]
 pub fn fully_connected<const IN: usize, const OUT: usize>(
     input: &[i8; IN],
     weights: &[[i8; IN]; OUT],
     requantize: &Requantize<'_, OUT>,
 ) -> [i8; OUT] {
-    let mut accumulators = *requantize.folded_bias;
-    let mut rows = weights.chunks_exact(ROWS_PER_BLOCK);
-    let mut sums = accumulators.chunks_exact_mut(ROWS_PER_BLOCK);
-    for (block, sum) in (&mut rows).zip(&mut sums) {
-        let (mut a0, mut a1, mut a2, mut a3) = (sum[0], sum[1], sum[2], sum[3]);
-        for (i, &x) in input.iter().enumerate() {
-            let x = x as i32;
-            a0 = a0.wrapping_add(x * block[0][i] as i32);
-            a1 = a1.wrapping_add(x * block[1][i] as i32);
-            a2 = a2.wrapping_add(x * block[2][i] as i32);
-            a3 = a3.wrapping_add(x * block[3][i] as i32);
-        }
-        sum.copy_from_slice(&[a0, a1, a2, a3]);
-    }
-    for (row, sum) in rows.remainder().iter().zip(sums.into_remainder()) {
-        *sum = dot(input, row).wrapping_add(*sum);
-    }
+    let mut sums = *requantize.folded_bias;
+    #[cfg(all(target_arch = "arm", constnet_arm_dsp))]
+    accumulate_pairs::<super::arm_dsp::Native, IN, OUT>(input, weights, &mut sums);
+    #[cfg(not(all(target_arch = "arm", constnet_arm_dsp)))]
+    accumulate_rows(input, weights, &mut sums);
     let mut out = [0i8; OUT];
-    for (j, (y, &acc)) in out.iter_mut().zip(&accumulators).enumerate() {
+    for (j, (y, &sum)) in out.iter_mut().zip(&sums).enumerate() {
         let scaled = self::requantize(
-            acc,
+            sum,
             requantize.multiplier[j],
             requantize.shift[j] as i32,
             requantize.rounding,
@@ -328,6 +325,119 @@ pub fn fully_connected<const IN: usize, const OUT: usize>(
             .clamp(requantize.output_min as i32, i8::MAX as i32) as i8;
     }
     out
+}
+
+/// How many output rows share each loaded input: each input is loaded once for four
+/// multiply-accumulates.
+const ROWS_PER_BLOCK: usize = 4;
+
+/// `sums[j] += sum_i x[i] * w[j][i]`, four rows at a time, one int8 product at a time.
+#[inline]
+pub fn accumulate_rows<const IN: usize, const OUT: usize>(
+    input: &[i8; IN],
+    weights: &[[i8; IN]; OUT],
+    sums: &mut [i32; OUT],
+) {
+    let mut j = 0;
+    while j + ROWS_PER_BLOCK <= OUT {
+        let [r0, r1, r2, r3] = [
+            &weights[j],
+            &weights[j + 1],
+            &weights[j + 2],
+            &weights[j + 3],
+        ];
+        let (mut a0, mut a1, mut a2, mut a3) = (sums[j], sums[j + 1], sums[j + 2], sums[j + 3]);
+        for i in 0..IN {
+            let x = input[i] as i32;
+            a0 = a0.wrapping_add(x * r0[i] as i32);
+            a1 = a1.wrapping_add(x * r1[i] as i32);
+            a2 = a2.wrapping_add(x * r2[i] as i32);
+            a3 = a3.wrapping_add(x * r3[i] as i32);
+        }
+        [sums[j], sums[j + 1], sums[j + 2], sums[j + 3]] = [a0, a1, a2, a3];
+        j += ROWS_PER_BLOCK;
+    }
+    while j < OUT {
+        sums[j] = dot(input, &weights[j]).wrapping_add(sums[j]);
+        j += 1;
+    }
+}
+
+/// The same sums with the Arm DSP extension's `SMLAD`: four inputs are loaded as one word and
+/// sign-extended into two pairs of 16-bit halves (`SXTB16`), once for four rows; each row's
+/// word likewise, and two `SMLAD`s add its four products. `D` issues the instructions
+/// ([`Emulated`](super::arm_dsp::Emulated) computes them anywhere, for tests).
+#[inline]
+pub fn accumulate_pairs<D: super::arm_dsp::Dsp, const IN: usize, const OUT: usize>(
+    input: &[i8; IN],
+    weights: &[[i8; IN]; OUT],
+    sums: &mut [i32; OUT],
+) {
+    let whole = IN / 4 * 4;
+    let word = |values: &[i8; IN], i: usize| {
+        u32::from_le_bytes([
+            values[i] as u8,
+            values[i + 1] as u8,
+            values[i + 2] as u8,
+            values[i + 3] as u8,
+        ])
+    };
+    let tail = |row: &[i8; IN], mut sum: i32| {
+        for i in whole..IN {
+            sum = sum.wrapping_add(input[i] as i32 * row[i] as i32);
+        }
+        sum
+    };
+    let mut j = 0;
+    while j + ROWS_PER_BLOCK <= OUT {
+        let [r0, r1, r2, r3] = [
+            &weights[j],
+            &weights[j + 1],
+            &weights[j + 2],
+            &weights[j + 3],
+        ];
+        let (a0, a1, a2, a3) = (sums[j], sums[j + 1], sums[j + 2], sums[j + 3]);
+        // Four inputs against the four rows: 2 + 4 * 5 instructions for 16 products.
+        let step = |i: usize, [a0, a1, a2, a3]: [i32; 4]| {
+            let x = word(input, i);
+            let (x02, x13) = (D::sxtb16(x), D::sxtb16_ror8(x));
+            let row = |r: &[i8; IN], a: i32| {
+                let w = word(r, i);
+                D::smlad(D::sxtb16_ror8(w), x13, D::smlad(D::sxtb16(w), x02, a))
+            };
+            [row(r0, a0), row(r1, a1), row(r2, a2), row(r3, a3)]
+        };
+        let mut a = [a0, a1, a2, a3];
+        let mut i = 0;
+        // Two steps per iteration halve the loop's own instructions.
+        while i + 8 <= whole {
+            a = step(i + 4, step(i, a));
+            i += 8;
+        }
+        if i < whole {
+            a = step(i, a);
+        }
+        let [a0, a1, a2, a3] = a;
+        [sums[j], sums[j + 1], sums[j + 2], sums[j + 3]] =
+            [tail(r0, a0), tail(r1, a1), tail(r2, a2), tail(r3, a3)];
+        j += ROWS_PER_BLOCK;
+    }
+    while j < OUT {
+        let row = &weights[j];
+        let mut a = sums[j];
+        let mut i = 0;
+        while i < whole {
+            let (x, w) = (word(input, i), word(row, i));
+            a = D::smlad(
+                D::sxtb16_ror8(w),
+                D::sxtb16_ror8(x),
+                D::smlad(D::sxtb16(w), D::sxtb16(x), a),
+            );
+            i += 4;
+        }
+        sums[j] = tail(row, a);
+        j += 1;
+    }
 }
 
 /// `sum_i a[i]` in wrapping i32.
@@ -454,6 +564,50 @@ mod tests {
             check_fully_connected::<64, 32>(&mut rng);
             check_fully_connected::<33, 10>(&mut rng);
         }
+    }
+
+    fn check_pairs<const IN: usize, const OUT: usize>(rng: &mut Pcg) {
+        let input: [i8; IN] = core::array::from_fn(|_| rng.byte());
+        let weights: [[i8; IN]; OUT] =
+            core::array::from_fn(|_| core::array::from_fn(|_| rng.byte()));
+        let start: [i32; OUT] = core::array::from_fn(|_| rng.next() as i32);
+        let (mut rows, mut pairs) = (start, start);
+        accumulate_rows(&input, &weights, &mut rows);
+        accumulate_pairs::<crate::kernels::arm_dsp::Emulated, IN, OUT>(
+            &input, &weights, &mut pairs,
+        );
+        assert_eq!(rows, pairs);
+    }
+
+    #[test]
+    fn dsp_pairs_give_the_portable_sums() {
+        let mut rng = Pcg(11);
+        for _ in 0..50 {
+            check_pairs::<1, 1>(&mut rng);
+            check_pairs::<4, 4>(&mut rng);
+            check_pairs::<7, 9>(&mut rng);
+            check_pairs::<64, 32>(&mut rng);
+            check_pairs::<33, 10>(&mut rng);
+            check_pairs::<16, 3>(&mut rng);
+        }
+    }
+
+    #[test]
+    fn emulated_dsp_instructions_follow_the_arm_manual() {
+        use crate::kernels::arm_dsp::{Dsp, Emulated};
+        // Bytes 0x80 (-128), 0x7f (127), 0xff (-1), 0x01 (1), low byte first.
+        let x = u32::from_le_bytes([0x80, 0x7f, 0xff, 0x01]);
+        assert_eq!(Emulated::sxtb16(x), 0xffff_ff80);
+        assert_eq!(Emulated::sxtb16_ror8(x), 0x0001_007f);
+        // -128 * 127 + -1 * 1, plus 5.
+        assert_eq!(
+            Emulated::smlad(Emulated::sxtb16(x), Emulated::sxtb16_ror8(x), 5),
+            -16_252
+        );
+        assert_eq!(
+            Emulated::smlad(0x0000_8000, 0x0000_8000, i32::MAX),
+            i32::MIN + (1 << 30) - 1
+        );
     }
 
     #[test]

@@ -11,7 +11,11 @@ use cortex_m_semihosting::debug;
 #[entry]
 fn main() -> ! {
     let passed = core::hint::black_box(true);
-    debug::exit(if passed { debug::EXIT_SUCCESS } else { debug::EXIT_FAILURE });
+    debug::exit(if passed {
+        debug::EXIT_SUCCESS
+    } else {
+        debug::EXIT_FAILURE
+    });
     loop {
         cortex_m::asm::wfi();
     }

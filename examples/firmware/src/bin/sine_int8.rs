@@ -24,7 +24,11 @@ fn main() -> ! {
         let net = core::hint::black_box(&NET);
         passed &= net.forward(&core::hint::black_box(x)) == y;
     }
-    debug::exit(if passed { debug::EXIT_SUCCESS } else { debug::EXIT_FAILURE });
+    debug::exit(if passed {
+        debug::EXIT_SUCCESS
+    } else {
+        debug::EXIT_FAILURE
+    });
     loop {
         cortex_m::asm::wfi();
     }
