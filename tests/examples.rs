@@ -111,3 +111,21 @@ fn the_small_examples_learn() {
     assert!(out.contains("imports identical: true"), "{out}");
     assert!(percent_after(&out, "adam 0.01 ") >= 90.0, "{out}");
 }
+
+#[test]
+fn int8_nets_keep_their_float_accuracy() {
+    let (out, _) = run("quantize");
+    // The "points" column: int8 accuracy minus float accuracy, in percentage points.
+    let points = |name: &str| -> f64 {
+        let line = out
+            .lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or_else(|| panic!("no {name} line in:\n{out}"));
+        let fields: Vec<&str> = line[name.len()..].split_whitespace().collect();
+        fields[2].parse().unwrap()
+    };
+    assert!(points("digits") >= -0.5, "{out}");
+    assert!(points("iris") >= -1.0, "{out}");
+    assert!(points("breast cancer") >= -1.0, "{out}");
+    assert!(percent_after(&out, "digits") >= 95.0, "{out}");
+}
