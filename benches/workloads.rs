@@ -1,6 +1,7 @@
 //! The workloads of `benches/README.md`: single-sample inference latency (W1), batched
 //! inference (W1b) and training throughput (W2), f32, one thread; and the three batched
-//! kernels on net C's first layers, in multiply-adds per second, to compare with the CPU's peak.
+//! kernels on net C's first layers, in multiply-adds per second, to compare with the CPU's peak;
+//! and net B quantized to int8 beside its f32 form (W1-int8), so requantization's cost is known.
 //!
 //! Run: `cargo bench --bench workloads` (criterion; add `-- --quick` for a short run).
 
@@ -41,6 +42,24 @@ fn w1_latency(c: &mut Criterion) {
     });
     group.bench_function("C 784-128-64-10", |bench| {
         bench.iter(|| net_c.forward(black_box(&xc)))
+    });
+    group.finish();
+}
+
+fn w1_int8(c: &mut Criterion) {
+    let mut rng = Pcg64Mcg::seed_from_u64(1);
+    let b = NetB::init(&mut rng);
+    let calibration: Vec<[f32; 64]> = (0..200).map(|_| random::<64>(&mut rng)).collect();
+    let q = b
+        .quantize(&calibration)
+        .expect("a finite net and calibration set");
+    let x = random::<64>(&mut rng);
+    let xq = q.quantize_input(&x).expect("a finite input");
+    let mut group = c.benchmark_group("W1-int8 single-sample inference, B 64-32-10");
+    group.bench_function("f32", |bench| bench.iter(|| b.forward(black_box(&x))));
+    group.bench_function("int8", |bench| bench.iter(|| q.forward(black_box(&xq))));
+    group.bench_function("int8 from f32 in, f32 out", |bench| {
+        bench.iter(|| q.forward_f32(black_box(&x)))
     });
     group.finish();
 }
@@ -134,5 +153,12 @@ fn kernels(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, w1_latency, w1b_batched, w2_training, kernels);
+criterion_group!(
+    benches,
+    w1_latency,
+    w1_int8,
+    w1b_batched,
+    w2_training,
+    kernels
+);
 criterion_main!(benches);

@@ -298,9 +298,8 @@ pub struct Requantize<'a, const OUT: usize> {
 /// w[j][i]))`, with `w` stored `OUT x IN` as TFLite stores it. The input's zero point is
 /// folded into the bias, so the inner loop is a plain int8 dot product.
 ///
-/// On cores with the Arm DSP extension the sums take two multiply-accumulates per instruction
-/// ([`accumulate_pairs`] with the native instructions); elsewhere a portable loop
-/// ([`accumulate_rows`]). Both give the same sums (wrapping int32 arithmetic is exact).
+/// The sums come from [`accumulate`]; all its paths give the same sums (wrapping int32
+/// arithmetic is exact in any order).
 #[inline]
 pub fn fully_connected<const IN: usize, const OUT: usize>(
     input: &[i8; IN],
@@ -308,10 +307,7 @@ pub fn fully_connected<const IN: usize, const OUT: usize>(
     requantize: &Requantize<'_, OUT>,
 ) -> [i8; OUT] {
     let mut sums = *requantize.folded_bias;
-    #[cfg(all(target_arch = "arm", constnet_arm_dsp))]
-    accumulate_pairs::<super::arm_dsp::Native, IN, OUT>(input, weights, &mut sums);
-    #[cfg(not(all(target_arch = "arm", constnet_arm_dsp)))]
-    accumulate_rows(input, weights, &mut sums);
+    accumulate(input, weights, &mut sums);
     let mut out = [0i8; OUT];
     for (j, (y, &sum)) in out.iter_mut().zip(&sums).enumerate() {
         let scaled = self::requantize(
@@ -325,6 +321,55 @@ pub fn fully_connected<const IN: usize, const OUT: usize>(
             .clamp(requantize.output_min as i32, i8::MAX as i32) as i8;
     }
     out
+}
+
+/// `sums[j] += sum_i x[i] * w[j][i]`, by the path this target runs best:
+/// - cores with the Arm DSP extension: [`accumulate_pairs`], two multiply-accumulates per
+///   `SMLAD`;
+/// - x86_64: [`accumulate_dots`], one dot product per row, which the compiler turns into
+///   16-bit multiply-adds across a vector (`pmaddwd`), in an AVX2 build where the CPU has it;
+/// - other cores (Cortex-M0, M3): [`accumulate_rows`], each input loaded once for four rows.
+#[inline]
+pub fn accumulate<const IN: usize, const OUT: usize>(
+    input: &[i8; IN],
+    weights: &[[i8; IN]; OUT],
+    sums: &mut [i32; OUT],
+) {
+    #[cfg(all(target_arch = "arm", constnet_arm_dsp))]
+    accumulate_pairs::<super::arm_dsp::Native, IN, OUT>(input, weights, sums);
+    #[cfg(target_arch = "x86_64")]
+    dispatch!(
+        avx2: accumulate_dots_avx2(input, weights, sums),
+        portable: accumulate_dots(input, weights, sums)
+    );
+    #[cfg(not(any(target_arch = "x86_64", all(target_arch = "arm", constnet_arm_dsp))))]
+    accumulate_rows(input, weights, sums);
+}
+
+/// `sums[j] += dot(x, w[j])` for each row, the products in 16 bits (an int8 product always
+/// fits), which vectorizes as multiply-adds of 16-bit lanes.
+#[inline]
+pub fn accumulate_dots<const IN: usize, const OUT: usize>(
+    input: &[i8; IN],
+    weights: &[[i8; IN]; OUT],
+    sums: &mut [i32; OUT],
+) {
+    for (sum, row) in sums.iter_mut().zip(weights) {
+        let dot = input.iter().zip(row).fold(0i32, |acc, (&x, &w)| {
+            acc.wrapping_add((x as i16 * w as i16) as i32)
+        });
+        *sum = sum.wrapping_add(dot);
+    }
+}
+
+#[cfg(all(feature = "std", target_arch = "x86_64", not(target_feature = "avx2")))]
+#[target_feature(enable = "avx2")]
+fn accumulate_dots_avx2<const IN: usize, const OUT: usize>(
+    input: &[i8; IN],
+    weights: &[[i8; IN]; OUT],
+    sums: &mut [i32; OUT],
+) {
+    accumulate_dots(input, weights, sums)
 }
 
 /// How many output rows share each loaded input: each input is loaded once for four
@@ -571,8 +616,10 @@ mod tests {
         let weights: [[i8; IN]; OUT] =
             core::array::from_fn(|_| core::array::from_fn(|_| rng.byte()));
         let start: [i32; OUT] = core::array::from_fn(|_| rng.next() as i32);
-        let (mut rows, mut pairs) = (start, start);
+        let (mut rows, mut pairs, mut dots) = (start, start, start);
         accumulate_rows(&input, &weights, &mut rows);
+        accumulate_dots(&input, &weights, &mut dots);
+        assert_eq!(rows, dots);
         accumulate_pairs::<crate::kernels::arm_dsp::Emulated, IN, OUT>(
             &input, &weights, &mut pairs,
         );
@@ -580,7 +627,7 @@ mod tests {
     }
 
     #[test]
-    fn dsp_pairs_give_the_portable_sums() {
+    fn every_accumulation_path_gives_the_same_sums() {
         let mut rng = Pcg(11);
         for _ in 0..50 {
             check_pairs::<1, 1>(&mut rng);
