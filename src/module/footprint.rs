@@ -8,6 +8,7 @@
 use core::mem::size_of;
 
 use super::api::Module;
+use super::quantize::Int8Module;
 
 /// Bytes a network of type `Net`, taking samples `U`, needs for inference and for training with
 /// mini-batches of `K` samples. Every figure is a `const`:
@@ -48,6 +49,30 @@ impl Footprint {
             batch: size_of::<[U; K]>()
                 + size_of::<Net::Tape<K>>()
                 + 3 * size_of::<[Net::Output; K]>(),
+        }
+    }
+
+    /// The footprint of an int8 network `Net` taking `U` (`[i8; IN]`), for inference: its
+    /// value (weights, biases, multipliers, shifts, tables and the scales that describe them)
+    /// and every layer's output for one sample. There is no training form, so `batch` is 0.
+    ///
+    /// ```
+    /// use constnet::Footprint;
+    /// use constnet::prelude::*;
+    ///
+    /// type Net = (Linear<64, 32>, ReLU, Linear<32, 10>, Softmax);
+    /// type Int8 = <Net as Quantize<[f32; 64]>>::Int8;
+    /// const MEMORY: Footprint = Footprint::of_int8::<Int8, [i8; 64]>();
+    /// // The int8 weights are a quarter of the f32 ones; the per-unit constants come on top.
+    /// assert!(MEMORY.weights < Footprint::of::<Net, [f32; 64], 1>().weights / 3);
+    /// // One byte per value: the input, 32 + 32 hidden, 10 + 10 out.
+    /// assert_eq!(MEMORY.activations, 64 + 32 + 32 + 10 + 10);
+    /// ```
+    pub const fn of_int8<Net: Int8Module<U>, U>() -> Self {
+        Self {
+            weights: size_of::<Net>(),
+            activations: size_of::<U>() + Net::ACTIVATION_BYTES,
+            batch: 0,
         }
     }
 
