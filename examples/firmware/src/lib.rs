@@ -165,9 +165,12 @@ pub fn check_digits_int8(net: &DigitsInt8, how: &str) -> ! {
          bytes differ from the host",
         int8_cases::INPUTS.len()
     );
+    let memory = constnet::Footprint::of_int8::<DigitsInt8, [i8; 64]>();
     hprintln!(
-        "memory: {} bytes of weights and constants; one inference used {stack} bytes of stack",
-        core::mem::size_of::<DigitsInt8>()
+        "memory: {} bytes of weights and constants; one inference used {stack} bytes of stack \
+         (all activations of a sample, by its type: {} bytes)",
+        memory.weights,
+        memory.activations
     );
     finish(byte_mismatches == 0)
 }
