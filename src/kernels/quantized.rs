@@ -57,24 +57,19 @@ pub const fn requantize(x: i32, multiplier: i32, shift: i32, rounding: Rounding)
 
 /// `x * multiplier / 2^31 * 2^shift` with one rounding (TFLite's single-rounding
 /// `MultiplyByQuantizedMultiplier`): `(x * multiplier + 2^(30 - shift)) >> (31 - shift)`, for
-/// shifts in `[-31, 30]` (others are clamped into it).
+/// shifts in `[-31, 30]` (TFLite makes no others; any other gives some value, never a panic).
 #[inline]
 pub const fn multiply_by_quantized_multiplier_single(x: i32, multiplier: i32, shift: i32) -> i32 {
-    let total_shift = (31 - shift) as u32;
-    let total_shift = if total_shift < 1 {
-        1
-    } else if total_shift > 62 {
-        62
-    } else {
-        total_shift
-    };
-    let rounded = x as i64 * multiplier as i64 + (1i64 << (total_shift - 1));
+    // 1 to 62 for the shifts TFLite makes; others give some value, never a panic.
+    let total_shift = 31u32.wrapping_sub(shift as u32) & 63;
+    let rounded = (x as i64 * multiplier as i64)
+        .wrapping_add(1i64.wrapping_shl(total_shift.wrapping_sub(1)));
     if total_shift >= 32 {
         // The usual case (a factor below 1/2): the high word, then a 32-bit shift, which is
         // the same floor and costs a 32-bit core far less than a 64-bit shift.
-        ((rounded >> 32) as i32) >> (total_shift - 32)
+        ((rounded >> 32) as i32).wrapping_shr(total_shift - 32)
     } else {
-        (rounded >> total_shift) as i32
+        rounded.wrapping_shr(total_shift) as i32
     }
 }
 
@@ -213,34 +208,59 @@ pub struct SoftmaxConstants {
     pub rounding: Rounding,
 }
 
+/// `exp(beta * input_scale * diff)` in Q0.31 for a difference `diff <= 0` from the row's
+/// maximum, as TFLite's reference softmax computes it; 0 below `diff_min`, where TFLite skips
+/// the value.
+pub fn softmax_exp(diff: i32, constants: &SoftmaxConstants) -> i32 {
+    if diff < constants.diff_min {
+        return 0;
+    }
+    let scaled = match constants.rounding {
+        Rounding::Single => multiply_by_quantized_multiplier_single(
+            diff,
+            constants.input_multiplier,
+            constants.input_left_shift,
+        ),
+        Rounding::Double => saturating_rounding_doubling_high_mul(
+            diff.wrapping_mul(1i32.wrapping_shl(constants.input_left_shift as u32)),
+            constants.input_multiplier,
+        ),
+    };
+    exp_on_negative_values(scaled)
+}
+
+/// [`softmax_exp`] of every difference an int8 row can have, `0, -1, ..., -255`: entry `k`
+/// holds `softmax_exp(-k)`. With it a softmax looks its exponentials up instead of computing
+/// them (as TFLite's optimized kernels do), with the same values.
+pub fn softmax_exp_table(constants: &SoftmaxConstants) -> [i32; 256] {
+    core::array::from_fn(|k| softmax_exp(-(k as i32), constants))
+}
+
 /// int8 softmax over one row, output scale 1/256 and zero point -128 (TFLite's reference
-/// `Softmax` for int8 in and out).
+/// `Softmax` for int8 in and out), its exponentials computed.
 pub fn softmax<const N: usize>(input: &[i8; N], constants: &SoftmaxConstants) -> [i8; N] {
+    softmax_by(input, |diff| softmax_exp(diff, constants))
+}
+
+/// [`softmax`] with its exponentials looked up in `table` ([`softmax_exp_table`]): the same
+/// bytes for a fraction of the instructions.
+pub fn softmax_with_table<const N: usize>(input: &[i8; N], table: &[i32; 256]) -> [i8; N] {
+    softmax_by(input, |diff| table[diff.unsigned_abs() as u8 as usize])
+}
+
+/// The softmax around `exp` (which gives 0 for a skipped difference).
+#[inline]
+fn softmax_by<const N: usize>(input: &[i8; N], exp: impl Fn(i32) -> i32) -> [i8; N] {
     let max_in_row = input.iter().copied().max().unwrap_or(i8::MIN) as i32;
-    // exp(beta * (x - max)) in Q0.31 for each value, computed once (0 below `diff_min`, where
-    // TFLite skips the value).
+    // Each exponential computed once.
     let mut exps = [0i32; N];
     let mut sum_of_exps = 0i32;
     for (e, &x) in exps.iter_mut().zip(input) {
-        let diff = x as i32 - max_in_row;
-        if diff >= constants.diff_min {
-            let scaled = match constants.rounding {
-                Rounding::Single => multiply_by_quantized_multiplier_single(
-                    diff,
-                    constants.input_multiplier,
-                    constants.input_left_shift,
-                ),
-                Rounding::Double => saturating_rounding_doubling_high_mul(
-                    diff.wrapping_mul(1i32.wrapping_shl(constants.input_left_shift as u32)),
-                    constants.input_multiplier,
-                ),
-            };
-            *e = exp_on_negative_values(scaled);
-            sum_of_exps = sum_of_exps.wrapping_add(rounding_divide_by_power_of_two(
-                *e,
-                SOFTMAX_ACCUMULATION_INTEGER_BITS,
-            ));
-        }
+        *e = exp(x as i32 - max_in_row);
+        sum_of_exps = sum_of_exps.wrapping_add(rounding_divide_by_power_of_two(
+            *e,
+            SOFTMAX_ACCUMULATION_INTEGER_BITS,
+        ));
     }
     // The reciprocal of the sum (TFLite's `GetReciprocal`): the sum is at least exp(0).
     let headroom_plus_one = (sum_of_exps as u32).leading_zeros();
@@ -249,19 +269,17 @@ pub fn softmax<const N: usize>(input: &[i8; N], constants: &SoftmaxConstants) ->
         ((sum_of_exps as u32).wrapping_shl(headroom_plus_one)).wrapping_sub(1 << 31) as i32;
     let shifted_scale = one_over_one_plus_x_for_x_in_0_1(shifted_sum_minus_one);
     let exponent = (num_bits_over_unit + 31 - 8) as u32;
-    let mut out = [i8::MIN; N];
-    for ((y, &x), &e) in out.iter_mut().zip(input).zip(&exps) {
-        if x as i32 - max_in_row >= constants.diff_min {
-            let unsaturated = rounding_divide_by_power_of_two(
-                saturating_rounding_doubling_high_mul(shifted_scale, e),
-                exponent,
-            );
-            *y = unsaturated
-                .saturating_add(i8::MIN as i32)
-                .clamp(i8::MIN as i32, i8::MAX as i32) as i8;
-        }
-    }
-    out
+    exps.map(|e| {
+        // A skipped value's exponential is 0 and so is its output's probability: -128, as
+        // TFLite writes it.
+        let unsaturated = rounding_divide_by_power_of_two(
+            saturating_rounding_doubling_high_mul(shifted_scale, e),
+            exponent,
+        );
+        unsaturated
+            .saturating_add(i8::MIN as i32)
+            .clamp(i8::MIN as i32, i8::MAX as i32) as i8
+    })
 }
 
 /// Each value through a 256-entry table indexed by the value's byte (TFLite's int8 `tanh` and

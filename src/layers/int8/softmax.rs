@@ -1,7 +1,7 @@
 //! The int8 softmax (chapter section 3, in integers): TFLite's reference int8 `SOFTMAX`.
 
 use crate::kernels::quantized::{self, SoftmaxConstants};
-use crate::module::quantize::{write_source_params, write_source_rounding};
+use crate::module::quantize::{write_source_array, write_source_params, write_source_rounding};
 use crate::quantization::{QuantParams, QuantizeError, Range, Rounding, softmax_constants};
 use crate::{Int8Module, Int8Source, Module, Quantize, Scalar, Softmax};
 
@@ -11,6 +11,10 @@ use crate::{Int8Module, Int8Source, Module, Quantize, Scalar, Softmax};
 pub struct Int8Softmax {
     /// The constants derived from the input's scale.
     pub constants: SoftmaxConstants,
+    /// The exponential of every difference from the row's maximum, `0, -1, ..., -255`, as
+    /// the constants give it ([`kernels::quantized::softmax_exp_table`](crate::kernels)): 1 KiB
+    /// of flash that saves a fixed-point `exp` per value.
+    pub exp_table: [i32; 256],
     /// What the input's int8 values mean.
     pub input: QuantParams,
 }
@@ -19,8 +23,10 @@ impl Int8Softmax {
     /// The softmax of an input with parameters `input`, with one of TFLite's roundings; `None`
     /// if its scale is too small for the kernel's fixed-point differences.
     pub fn new(input: QuantParams, rounding: Rounding) -> Option<Self> {
+        let constants = softmax_constants(input.scale, rounding)?;
         Some(Self {
-            constants: softmax_constants(input.scale, rounding)?,
+            constants,
+            exp_table: quantized::softmax_exp_table(&constants),
             input,
         })
     }
@@ -32,7 +38,7 @@ impl<const N: usize> Int8Module<[i8; N]> for Int8Softmax {
 
     #[inline]
     fn forward(&self, u: &[i8; N]) -> [i8; N] {
-        quantized::softmax(u, &self.constants)
+        quantized::softmax_with_table(u, &self.exp_table)
     }
     fn input_params(&self) -> QuantParams {
         self.input
@@ -77,7 +83,9 @@ impl Int8Source for Int8Softmax {
             c.input_multiplier, c.input_left_shift, c.diff_min
         )?;
         write_source_rounding(out, c.rounding)?;
-        out.write_str(" },\n    input: ")?;
+        out.write_str(" },\n    exp_table: ")?;
+        write_source_array(out, &self.exp_table)?;
+        out.write_str(",\n    input: ")?;
         write_source_params(out, &self.input)?;
         out.write_str(",\n}")
     }
