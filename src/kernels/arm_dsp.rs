@@ -79,3 +79,81 @@ impl Dsp for Native {
         r
     }
 }
+
+/// `sums[j..j + 4] += x . w[j..j + 4]` on a core with the DSP extension, for `IN` a multiple
+/// of 4 of at most 1364 (others take a plain loop): four rows of `w` (stored `OUT x IN`) against the input, whose bytes
+/// were sign-extended beforehand into `pairs` as `x0, x2, x1, x3, x4, x6, ...` (16 bits each).
+/// Per four inputs: one `LDRD` of the input pairs, then for each row one `LDR`, two `SXTB16`
+/// and two `SMLAD`: 23 instructions for 16 multiply-accumulates, with the loop's own.
+#[cfg(all(target_arch = "arm", constnet_arm_dsp))]
+#[allow(unsafe_code)]
+#[inline]
+pub fn four_rows<const IN: usize>(pairs: &[i16; IN], rows: &[[i8; IN]; 4], sums: &mut [i32; 4]) {
+    if !IN.is_multiple_of(4) || IN == 0 || 3 * IN > 4095 {
+        // Outside what the loop below handles (its caller never asks): the plain sums.
+        for (sum, row) in sums.iter_mut().zip(rows) {
+            for (i, &w) in row.iter().enumerate() {
+                let x = pairs[i / 4 * 4 + [0, 2, 1, 3][i % 4]];
+                *sum = sum.wrapping_add(x as i32 * w as i32);
+            }
+        }
+        return;
+    }
+    let [mut a0, mut a1, mut a2, mut a3] = *sums;
+    let mut x = pairs.as_ptr();
+    let mut w = rows.as_ptr().cast::<i8>();
+    let mut steps = IN / 4;
+    // SAFETY: the loop runs `IN / 4` times (at least once, as checked above); each time it
+    // reads 8 bytes at `x` (within `pairs`, `2 * IN` bytes, whose `IN / 4` chunks of 8 it walks)
+    // and 4 bytes at `w`, `w + IN`, `w + 2 IN` and `w + 3 IN` (the same 4 columns of the four
+    // rows, which are contiguous: `rows` is `4 x IN` bytes, `w` walks its first row). Unaligned
+    // word loads are allowed on these cores (LDRD needs a word-aligned address: `pairs` is
+    // only 2-aligned, so it is read as two LDRs). It writes only the registers it names, and
+    // the flags (declared clobbered by leaving out `preserves_flags`).
+    unsafe {
+        core::arch::asm!(
+            "2:",
+            "ldr {x02}, [{x}], #4",
+            "ldr {x13}, [{x}], #4",
+            "ldr {wv}, [{w}, #{s1}]",
+            "sxtb16 {t}, {wv}",
+            "smlad {a1}, {t}, {x02}, {a1}",
+            "sxtb16 {t}, {wv}, ror #8",
+            "smlad {a1}, {t}, {x13}, {a1}",
+            "ldr {wv}, [{w}, #{s2}]",
+            "sxtb16 {t}, {wv}",
+            "smlad {a2}, {t}, {x02}, {a2}",
+            "sxtb16 {t}, {wv}, ror #8",
+            "smlad {a2}, {t}, {x13}, {a2}",
+            "ldr {wv}, [{w}, #{s3}]",
+            "sxtb16 {t}, {wv}",
+            "smlad {a3}, {t}, {x02}, {a3}",
+            "sxtb16 {t}, {wv}, ror #8",
+            "smlad {a3}, {t}, {x13}, {a3}",
+            "ldr {wv}, [{w}], #4",
+            "sxtb16 {t}, {wv}",
+            "smlad {a0}, {t}, {x02}, {a0}",
+            "sxtb16 {t}, {wv}, ror #8",
+            "smlad {a0}, {t}, {x13}, {a0}",
+            "subs {steps}, {steps}, #1",
+            "bne 2b",
+            x = inout(reg) x,
+            w = inout(reg) w,
+            steps = inout(reg) steps,
+            a0 = inout(reg) a0,
+            a1 = inout(reg) a1,
+            a2 = inout(reg) a2,
+            a3 = inout(reg) a3,
+            x02 = out(reg) _,
+            x13 = out(reg) _,
+            wv = out(reg) _,
+            t = out(reg) _,
+            s1 = const IN,
+            s2 = const 2 * IN,
+            s3 = const 3 * IN,
+            options(nostack, readonly),
+        );
+    }
+    let _ = (x, w, steps);
+    *sums = [a0, a1, a2, a3];
+}

@@ -62,13 +62,22 @@ pub const fn requantize(x: i32, multiplier: i32, shift: i32, rounding: Rounding)
 pub const fn multiply_by_quantized_multiplier_single(x: i32, multiplier: i32, shift: i32) -> i32 {
     // 1 to 62 for the shifts TFLite makes; others give some value, never a panic.
     let total_shift = 31u32.wrapping_sub(shift as u32) & 63;
-    let rounded = (x as i64 * multiplier as i64)
-        .wrapping_add(1i64.wrapping_shl(total_shift.wrapping_sub(1)));
     if total_shift >= 32 {
-        // The usual case (a factor below 1/2): the high word, then a 32-bit shift, which is
-        // the same floor and costs a 32-bit core far less than a 64-bit shift.
-        ((rounded >> 32) as i32).wrapping_shr(total_shift - 32)
+        // The usual case (a factor below 1/2). The rounding term 2^(total - 1) is split into
+        // the two words it falls in, so a 32-bit core adds it as the start of one
+        // multiply-accumulate (`SMLAL`), keeps the high word, and shifts that: the same floor
+        // as the 64-bit shift, without one.
+        let high_shift = total_shift - 32;
+        let (round_low, round_high) = if high_shift == 0 {
+            (1u32 << 31, 0u32)
+        } else {
+            (0, 1u32 << (high_shift - 1))
+        };
+        let round = ((round_high as u64) << 32 | round_low as u64) as i64;
+        (((x as i64 * multiplier as i64).wrapping_add(round) >> 32) as i32).wrapping_shr(high_shift)
     } else {
+        let rounded = (x as i64 * multiplier as i64)
+            .wrapping_add(1i64.wrapping_shl(total_shift.wrapping_sub(1)));
         rounded.wrapping_shr(total_shift) as i32
     }
 }
@@ -354,7 +363,7 @@ pub fn accumulate<const IN: usize, const OUT: usize>(
     sums: &mut [i32; OUT],
 ) {
     #[cfg(all(target_arch = "arm", constnet_arm_dsp))]
-    accumulate_pairs::<super::arm_dsp::Native, IN, OUT>(input, weights, sums);
+    accumulate_pairs_native(input, weights, sums);
     #[cfg(target_arch = "x86_64")]
     dispatch!(
         avx2: accumulate_dots_avx2(input, weights, sums),
@@ -362,6 +371,45 @@ pub fn accumulate<const IN: usize, const OUT: usize>(
     );
     #[cfg(not(any(target_arch = "x86_64", all(target_arch = "arm", constnet_arm_dsp))))]
     accumulate_rows(input, weights, sums);
+}
+
+/// [`accumulate_pairs`] with the native instructions, its four-row blocks in one
+/// hand-scheduled loop ([`four_rows`](super::arm_dsp::four_rows)) over the input
+/// sign-extended once: the compiler, left to itself, spills the extended input and reloads it
+/// per row.
+#[cfg(all(target_arch = "arm", constnet_arm_dsp))]
+#[inline]
+fn accumulate_pairs_native<const IN: usize, const OUT: usize>(
+    input: &[i8; IN],
+    weights: &[[i8; IN]; OUT],
+    sums: &mut [i32; OUT],
+) {
+    use super::arm_dsp::{Dsp, Native};
+    if !IN.is_multiple_of(4) || IN == 0 || 3 * IN > 4095 || OUT < ROWS_PER_BLOCK {
+        return accumulate_pairs::<Native, IN, OUT>(input, weights, sums);
+    }
+    // The input, sign-extended once: x0, x2, x1, x3, x4, x6, ... in 16 bits.
+    let mut pairs = [0i16; IN];
+    for (chunk, x) in pairs.chunks_exact_mut(4).zip(input.chunks_exact(4)) {
+        let word = u32::from_le_bytes([x[0] as u8, x[1] as u8, x[2] as u8, x[3] as u8]);
+        let (even, odd) = (Native::sxtb16(word), Native::sxtb16_ror8(word));
+        chunk.copy_from_slice(&[
+            even as i16,
+            (even >> 16) as i16,
+            odd as i16,
+            (odd >> 16) as i16,
+        ]);
+    }
+    let mut blocks = weights.chunks_exact(ROWS_PER_BLOCK);
+    let mut block_sums = sums.chunks_exact_mut(ROWS_PER_BLOCK);
+    for (block, sum) in (&mut blocks).zip(&mut block_sums) {
+        let block: &[[i8; IN]; ROWS_PER_BLOCK] = block.try_into().expect("a block of four rows");
+        let sum: &mut [i32; ROWS_PER_BLOCK] = sum.try_into().expect("a block of four sums");
+        super::arm_dsp::four_rows(&pairs, block, sum);
+    }
+    for (row, sum) in blocks.remainder().iter().zip(block_sums.into_remainder()) {
+        *sum = dot(input, row).wrapping_add(*sum);
+    }
 }
 
 /// `sums[j] += dot(x, w[j])` for each row, the products in 16 bits (an int8 product always
