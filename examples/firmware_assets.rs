@@ -14,7 +14,7 @@
 use std::fmt::Write as _;
 
 use constnet::data::to_class;
-use constnet::persist::{WeightFile, to_rust_source, to_rust_source_int8};
+use constnet::persist::{Int8WeightFile, WeightFile, to_rust_source, to_rust_source_int8};
 use constnet::prelude::*;
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
@@ -99,6 +99,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         format!("{dir}/digits_int8_net.rs"),
         to_rust_source_int8(&q, "DIGITS_INT8")?,
     )?;
+    Int8WeightFile::save(&q, format!("{dir}/digits_int8.cnq8"))?;
     let mut cases = String::new();
     writeln!(
         cases,

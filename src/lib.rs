@@ -38,8 +38,8 @@ pub use layers::activation::{Identity, ReLU, Sigmoid, Softmax, Step, Tanh};
 pub use layers::int8::{Int8Linear, Int8ReLU, Int8Sigmoid, Int8Softmax, Int8Table, Int8Tanh};
 pub use layers::{BatchNorm, BatchNormTape, Dropout, Linear};
 pub use module::{
-    Calibrated, EndsWith, Footprint, Int8Module, Int8Net, Int8Source, Layers, Module, Network,
-    Params, Quantize,
+    Calibrated, EndsWith, Footprint, Int8Module, Int8Net, Int8Persist, Int8Source, Layers, Module,
+    Network, Params, Quantize,
 };
 pub use scalar::{Scalar, math};
 
@@ -59,6 +59,7 @@ pub mod schema {
     pub use crate::module::schema::{
         Domain, Init, Item, LayerInfo, Persist, Role, TensorInfo, Torch,
     };
+    pub use crate::module::{FieldError, FieldReader, FieldWriter};
 }
 
 /// The chapter, section by section: each idea's formula, its type here, and code that uses it.

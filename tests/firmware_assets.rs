@@ -53,3 +53,34 @@ fn the_embedded_net_computes_the_recorded_outputs() {
     }
     assert!(right >= 22, "{right} of 24 held-out digits right");
 }
+
+mod int8_cases {
+    include!("../examples/firmware/assets/digits_int8_cases.rs");
+}
+
+mod int8_weights {
+    include!("../examples/firmware/assets/digits_int8_net.rs");
+}
+
+#[test]
+fn the_embedded_int8_net_computes_the_recorded_bytes() {
+    use constnet::persist::Int8WeightFile;
+    type DigitsInt8 = <Digits as Quantize<[f32; 64]>>::Int8;
+    let net = DigitsInt8::from_bytes(include_bytes!(
+        "../examples/firmware/assets/digits_int8.cnq8"
+    ))
+    .unwrap();
+    assert_eq!(
+        net,
+        int8_weights::DIGITS_INT8,
+        "the int8 file and the const source differ"
+    );
+    for ((x, recorded), x_f32) in int8_cases::INPUTS
+        .iter()
+        .zip(&int8_cases::OUTPUTS)
+        .zip(&cases::INPUTS)
+    {
+        assert_eq!(net.quantize_input(x_f32).as_ref(), Some(x));
+        assert_eq!(net.forward(x), *recorded);
+    }
+}

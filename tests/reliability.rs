@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{official_safetensors, rng};
+use common::{crc32, official_safetensors, rng};
 use constnet::data::{ConfusionMatrix, CsvErrorKind, Header, parse_labeled_csv, to_class};
 use constnet::loss::Loss;
 use constnet::persist::{LoadError, WeightFile};
@@ -102,22 +102,6 @@ fn the_weight_files_reserved_byte_must_be_zero() {
         Net::from_bytes(&bytes),
         Err(LoadError::ReservedByte { found: 1 })
     );
-}
-
-/// CRC-32 (IEEE), as the weight file uses.
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &b in bytes {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 != 0 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! The two Arm DSP-extension instructions the packed int8 product uses: `SXTB16` (two bytes
 //! sign-extended to two 16-bit halves) and `SMLAD` (two 16-bit products added to a 32-bit
-//! accumulator). [`Native`] issues them on cores that have them (Cortex-M4, M7, M33 with DSP);
+//! accumulator). `Native` issues them on cores that have them (Cortex-M4, M7, M33 with DSP);
 //! [`Emulated`] computes the same in plain Rust, so the product's data layout is tested on any
 //! host against the portable loop, and the instructions themselves in QEMU.
 

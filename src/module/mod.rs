@@ -32,5 +32,8 @@ pub use footprint::Footprint;
 pub use init::randomize_tensors;
 pub use layers::{AnyWidth, InputWidth, Layers, LinesUp, Network};
 pub use params::Params;
-pub use quantize::{Calibrated, Int8Module, Int8Net, Int8Source, Quantize};
+pub use quantize::{
+    Calibrated, FieldError, FieldReader, FieldWriter, Int8Module, Int8Net, Int8Persist, Int8Source,
+    Quantize,
+};
 pub(crate) use stored::Stored;

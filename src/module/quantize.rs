@@ -428,3 +428,207 @@ int8_source_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8);
 int8_source_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9);
 int8_source_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10);
 int8_source_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11);
+
+/// Writes an int8 network's fields as little-endian bytes, in order. Past the end of its
+/// buffer it only counts, so a first pass with an empty buffer gives the length.
+pub struct FieldWriter<'a> {
+    out: &'a mut [u8],
+    len: usize,
+}
+
+impl<'a> FieldWriter<'a> {
+    /// A writer into `out`.
+    pub fn new(out: &'a mut [u8]) -> Self {
+        Self { out, len: 0 }
+    }
+    /// Bytes written (or, past the buffer's end, that would have been).
+    pub fn len(&self) -> usize {
+        self.len
+    }
+    /// Whether nothing was written yet.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+    fn bytes(&mut self, bytes: &[u8]) {
+        if let Some(dest) = self.out.get_mut(self.len..self.len + bytes.len()) {
+            dest.copy_from_slice(bytes);
+        }
+        self.len += bytes.len();
+    }
+    /// int8 values.
+    pub fn i8s(&mut self, values: &[i8]) {
+        for &v in values {
+            self.bytes(&[v as u8]);
+        }
+    }
+    /// int32 values.
+    pub fn i32s(&mut self, values: &[i32]) {
+        for &v in values {
+            self.bytes(&v.to_le_bytes());
+        }
+    }
+    /// f32 values.
+    pub fn f32s(&mut self, values: &[f32]) {
+        for &v in values {
+            self.bytes(&v.to_le_bytes());
+        }
+    }
+    /// A tensor's parameters: the scale, then the zero point.
+    pub fn params(&mut self, params: &QuantParams) {
+        self.f32s(&[params.scale]);
+        self.i32s(&[params.zero_point]);
+    }
+    /// A rounding, as one byte (0 single, 1 double).
+    pub fn rounding(&mut self, rounding: Rounding) {
+        self.bytes(&[match rounding {
+            Rounding::Single => 0,
+            Rounding::Double => 1,
+        }]);
+    }
+}
+
+/// Why an int8 network's fields could not be read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FieldError {
+    /// The bytes end before the fields do.
+    Truncated,
+    /// A field holds a value no int8 network has (a scale that is not finite and positive, a
+    /// zero point outside int8, a shift outside `[-31, 31]`, an unknown rounding): `field`
+    /// names it, `offset` is its first byte.
+    Invalid {
+        /// The field's name.
+        field: &'static str,
+        /// Its first byte among the fields.
+        offset: usize,
+    },
+}
+
+/// Reads what [`FieldWriter`] wrote, checking each value.
+pub struct FieldReader<'a> {
+    input: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> FieldReader<'a> {
+    /// A reader of `input`.
+    pub fn new(input: &'a [u8]) -> Self {
+        Self { input, pos: 0 }
+    }
+    /// Bytes read.
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+    fn take<const N: usize>(&mut self) -> Result<[u8; N], FieldError> {
+        let bytes = self
+            .input
+            .get(self.pos..self.pos + N)
+            .ok_or(FieldError::Truncated)?;
+        self.pos += N;
+        let mut out = [0u8; N];
+        out.copy_from_slice(bytes);
+        Ok(out)
+    }
+    /// int8 values, each in `[min, max]` (`field` names them in an error).
+    pub fn i8s(
+        &mut self,
+        out: &mut [i8],
+        min: i8,
+        max: i8,
+        field: &'static str,
+    ) -> Result<(), FieldError> {
+        for v in out {
+            let offset = self.pos;
+            let [b] = self.take::<1>()?;
+            *v = b as i8;
+            if !(min..=max).contains(v) {
+                return Err(FieldError::Invalid { field, offset });
+            }
+        }
+        Ok(())
+    }
+    /// int32 values.
+    pub fn i32s(&mut self, out: &mut [i32]) -> Result<(), FieldError> {
+        for v in out {
+            *v = i32::from_le_bytes(self.take()?);
+        }
+        Ok(())
+    }
+    /// f32 values, each finite and positive (scales).
+    pub fn scales(&mut self, out: &mut [f32], field: &'static str) -> Result<(), FieldError> {
+        for v in out {
+            let offset = self.pos;
+            *v = f32::from_le_bytes(self.take()?);
+            if !(v.is_finite() && *v > 0.0) {
+                return Err(FieldError::Invalid { field, offset });
+            }
+        }
+        Ok(())
+    }
+    /// A tensor's parameters: a finite positive scale and an int8 zero point.
+    pub fn params(&mut self, field: &'static str) -> Result<QuantParams, FieldError> {
+        let mut scale = [0f32];
+        self.scales(&mut scale, field)?;
+        let offset = self.pos;
+        let zero_point = i32::from_le_bytes(self.take()?);
+        if !(-128..=127).contains(&zero_point) {
+            return Err(FieldError::Invalid { field, offset });
+        }
+        Ok(QuantParams {
+            scale: scale[0],
+            zero_point,
+        })
+    }
+    /// A rounding byte.
+    pub fn rounding(&mut self, field: &'static str) -> Result<Rounding, FieldError> {
+        let offset = self.pos;
+        match self.take::<1>()? {
+            [0] => Ok(Rounding::Single),
+            [1] => Ok(Rounding::Double),
+            _ => Err(FieldError::Invalid { field, offset }),
+        }
+    }
+}
+
+/// An int8 network's fields as bytes, for the int8 weight file
+/// ([`Int8WeightFile`](crate::persist::Int8WeightFile)). Each int8 layer implements it beside
+/// its fields; tuples write and read their elements in order.
+pub trait Int8Persist: Int8Source + Sized {
+    /// A value to read into: every field zero (or what the layer needs to be well formed).
+    fn blank() -> Self;
+    /// Writes every field.
+    fn write_fields(&self, out: &mut FieldWriter<'_>);
+    /// Reads every field, checking each; on error `self` may be partly overwritten (the
+    /// weight file reads into a blank value and returns it only whole).
+    fn read_fields(&mut self, input: &mut FieldReader<'_>) -> Result<(), FieldError>;
+}
+
+/// [`Int8Persist`] for tuples: `int8_persist_tuple!(A 0, B 1, ...)`.
+macro_rules! int8_persist_tuple {
+    ($($T:ident $i:tt),+) => {
+        impl<$($T: Int8Persist),+> Int8Persist for ($($T,)+) {
+            fn blank() -> Self {
+                ($($T::blank(),)+)
+            }
+            fn write_fields(&self, out: &mut FieldWriter<'_>) {
+                $(self.$i.write_fields(out);)+
+            }
+            fn read_fields(&mut self, input: &mut FieldReader<'_>) -> Result<(), FieldError> {
+                $(self.$i.read_fields(input)?;)+
+                Ok(())
+            }
+        }
+    };
+}
+
+int8_persist_tuple!(A 0);
+int8_persist_tuple!(A 0, B 1);
+int8_persist_tuple!(A 0, B 1, C 2);
+int8_persist_tuple!(A 0, B 1, C 2, D 3);
+int8_persist_tuple!(A 0, B 1, C 2, D 3, E 4);
+int8_persist_tuple!(A 0, B 1, C 2, D 3, E 4, F 5);
+int8_persist_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
+int8_persist_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
+int8_persist_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8);
+int8_persist_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9);
+int8_persist_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10);
+int8_persist_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11);

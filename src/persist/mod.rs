@@ -13,14 +13,20 @@
 //!   type, so the weights are compiled in;
 //! - [`Safetensors`]: the weights of a PyTorch `nn.Sequential` saved with
 //!   `safetensors.torch.save_file`.
+//!
+//! int8 networks (from [`Quantize`](crate::Quantize)) have their own walk
+//! ([`Int8Persist`](crate::Int8Persist)), their own file ([`Int8WeightFile`]) and their own
+//! source export ([`to_rust_source_int8`]).
 
 mod crc32;
+mod int8_file;
 mod json;
 mod safetensors;
 #[cfg(feature = "alloc")]
 mod source;
 mod weight_file;
 
+pub use int8_file::Int8WeightFile;
 pub use safetensors::{DtypeName, ImportError, InlineName, Safetensors, Shape, TensorName};
 #[cfg(feature = "alloc")]
 pub use source::{SourceError, to_rust_source, to_rust_source_int8};

@@ -468,14 +468,14 @@ fn check_domains<T: Scalar, N: Persist<T>>(net: &N, body: &[u8]) -> Result<(), L
 }
 
 /// The 64-bit FNV-1a hash: small, stable, and enough to tell network shapes apart.
-struct Fnv1a(u64);
+pub(super) struct Fnv1a(pub(super) u64);
 
 impl Fnv1a {
-    fn new() -> Self {
+    pub(super) fn new() -> Self {
         Self(0xcbf2_9ce4_8422_2325)
     }
 
-    fn write(&mut self, bytes: &[u8]) {
+    pub(super) fn write(&mut self, bytes: &[u8]) {
         for &b in bytes {
             self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
         }
@@ -485,7 +485,7 @@ impl Fnv1a {
 /// Writes `bytes` to a temporary file beside `path` (same folder, so the rename stays on one
 /// file system), flushes it, and renames it over `path`; removes it on any failure.
 #[cfg(feature = "std")]
-fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(super) fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     let name = path.file_name().ok_or_else(|| {
         std::io::Error::new(std::io::ErrorKind::InvalidInput, "the path names no file")

@@ -195,3 +195,19 @@ pub fn official_safetensors(tensors: &[(&str, Vec<usize>, Vec<f32>)]) -> Vec<u8>
     });
     safetensors::serialize(views, None).unwrap()
 }
+
+/// CRC-32 (IEEE), as the weight file uses.
+pub fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}

@@ -27,13 +27,15 @@ pub mod int8_cases {
     include!("../assets/digits_int8_cases.rs");
 }
 
-/// Bytes of stack below the current frame that `stack_used` may paint: all but what static
-/// data needs of the smallest RAM here (the micro:bit's 16 KiB, Cortex-M0), 64 KiB of the MPS2
-/// boards' 4 MiB elsewhere.
-#[cfg(not(target_has_atomic = "32"))]
-const PAINTED_STACK_BYTES: usize = 8 * 1024;
-#[cfg(target_has_atomic = "32")]
+/// Bytes of stack below the current frame that `stack_used` paints at most: 64 KiB, or less
+/// where the free RAM below the stack pointer is less (the micro:bit's 16 KiB).
 const PAINTED_STACK_BYTES: usize = 64 * 1024;
+
+unsafe extern "C" {
+    /// The end of static data, where `cortex-m-rt`'s linker script starts the (unused) heap:
+    /// everything between it and the stack pointer is free.
+    static __sheap: u32;
+}
 
 /// Ends the program: QEMU exits with 0 when `passed`, 1 otherwise.
 pub fn finish(passed: bool) -> ! {
@@ -116,13 +118,17 @@ pub fn stack_used(f: impl FnOnce()) -> usize {
     const PAINT: u32 = 0xA5A5_A5A5;
     const WORDS: usize = PAINTED_STACK_BYTES / 4;
     let top = cortex_m::register::msp::read() as usize & !3;
-    let bottom = top - WORDS * 4;
+    // Static data ends at `__sheap`; keep 256 bytes above it untouched for margin.
+    let free_start = (&raw const __sheap) as usize + 256;
+    let bottom = top
+        .saturating_sub(WORDS * 4)
+        .max(free_start.next_multiple_of(4))
+        .min(top);
     for addr in (bottom..top).step_by(4) {
-        // SAFETY: the `PAINTED_STACK_BYTES` below the stack pointer are RAM that nothing uses
-        // (the stack grows down from the top of RAM, static data sits at its bottom and takes
-        // less than the rest, no interrupt is
-        // enabled, and this loop keeps its state in registers and in this function's frame,
-        // above the stack pointer); `addr` is word-aligned.
+        // SAFETY: the words from `bottom` up to the stack pointer are RAM that nothing uses
+        // (the stack grows down from the top of RAM, static data ends at `__sheap`, below
+        // `bottom`, no interrupt is enabled, and this loop keeps its state in registers and in
+        // this function's frame, above the stack pointer); `addr` is word-aligned.
         unsafe { core::ptr::write_volatile(addr as *mut u32, PAINT) };
     }
     run_in_own_frame(f);

@@ -2,9 +2,12 @@
 //! `FULLY_CONNECTED` with per-channel (or per-tensor) weight scales.
 
 use crate::kernels::quantized::{self, Requantize};
-use crate::module::quantize::{write_source_array, write_source_params, write_source_rounding};
+use crate::module::quantize::{
+    FieldError, FieldReader, FieldWriter, write_source_array, write_source_params,
+    write_source_rounding,
+};
 use crate::quantization::{Multiplier, QuantParams, QuantizeError, Range, Rounding};
-use crate::{Calibrated, Int8Module, Int8Source, Linear, Module, Quantize, Scalar};
+use crate::{Calibrated, Int8Module, Int8Persist, Int8Source, Linear, Module, Quantize, Scalar};
 
 /// A fully connected layer in int8: `y = clamp(zp_out + M * (bias + W (x - zp_in)))`, the
 /// int8 form of [`Linear<IN, OUT>`](crate::Linear).
@@ -221,5 +224,53 @@ impl<const IN: usize, const OUT: usize> Int8Source for Int8Linear<IN, OUT> {
         out.write_str(",\n    weight_scales: ")?;
         write_source_array(out, &self.weight_scales)?;
         out.write_str(",\n}")
+    }
+}
+
+impl<const IN: usize, const OUT: usize> Int8Persist for Int8Linear<IN, OUT> {
+    fn blank() -> Self {
+        let unit = QuantParams {
+            scale: 1.0,
+            zero_point: 0,
+        };
+        Self {
+            weights: [[0; IN]; OUT],
+            folded_bias: [0; OUT],
+            multiplier: [0; OUT],
+            shift: [0; OUT],
+            output_min: i8::MIN,
+            rounding: Rounding::Single,
+            input: unit,
+            output: unit,
+            weight_scales: [1.0; OUT],
+        }
+    }
+    fn write_fields(&self, out: &mut FieldWriter<'_>) {
+        for row in &self.weights {
+            out.i8s(row);
+        }
+        out.i32s(&self.folded_bias);
+        out.i32s(&self.multiplier);
+        out.i8s(&self.shift);
+        out.i8s(&[self.output_min]);
+        out.rounding(self.rounding);
+        out.params(&self.input);
+        out.params(&self.output);
+        out.f32s(&self.weight_scales);
+    }
+    fn read_fields(&mut self, input: &mut FieldReader<'_>) -> Result<(), FieldError> {
+        for row in &mut self.weights {
+            input.i8s(row, i8::MIN, i8::MAX, "weights")?;
+        }
+        input.i32s(&mut self.folded_bias)?;
+        input.i32s(&mut self.multiplier)?;
+        input.i8s(&mut self.shift, -31, 31, "shift")?;
+        let mut output_min = [0i8];
+        input.i8s(&mut output_min, i8::MIN, i8::MAX, "output_min")?;
+        self.output_min = output_min[0];
+        self.rounding = input.rounding("rounding")?;
+        self.input = input.params("input")?;
+        self.output = input.params("output")?;
+        input.scales(&mut self.weight_scales, "weight_scales")
     }
 }

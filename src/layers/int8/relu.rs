@@ -1,8 +1,8 @@
 //! The int8 ReLU (chapter section 3, in integers).
 
-use crate::module::quantize::write_source_params;
+use crate::module::quantize::{FieldError, FieldReader, FieldWriter, write_source_params};
 use crate::quantization::{QuantParams, QuantizeError, Range, Rounding};
-use crate::{Calibrated, Int8Module, Int8Source, Module, Quantize, ReLU, Scalar};
+use crate::{Calibrated, Int8Module, Int8Persist, Int8Source, Module, Quantize, ReLU, Scalar};
 
 /// ReLU on int8 values: `max(q, zero_point)`, with the same parameters in and out.
 ///
@@ -66,5 +66,23 @@ impl Int8Source for Int8ReLU {
         out.write_str("constnet::Int8ReLU { params: ")?;
         write_source_params(out, &self.params)?;
         out.write_str(" }")
+    }
+}
+
+impl Int8Persist for Int8ReLU {
+    fn blank() -> Self {
+        Self {
+            params: QuantParams {
+                scale: 1.0,
+                zero_point: 0,
+            },
+        }
+    }
+    fn write_fields(&self, out: &mut FieldWriter<'_>) {
+        out.params(&self.params);
+    }
+    fn read_fields(&mut self, input: &mut FieldReader<'_>) -> Result<(), FieldError> {
+        self.params = input.params("params")?;
+        Ok(())
     }
 }

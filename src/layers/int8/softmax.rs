@@ -1,9 +1,12 @@
 //! The int8 softmax (chapter section 3, in integers): TFLite's reference int8 `SOFTMAX`.
 
 use crate::kernels::quantized::{self, SoftmaxConstants};
-use crate::module::quantize::{write_source_array, write_source_params, write_source_rounding};
+use crate::module::quantize::{
+    FieldError, FieldReader, FieldWriter, write_source_array, write_source_params,
+    write_source_rounding,
+};
 use crate::quantization::{QuantParams, QuantizeError, Range, Rounding, softmax_constants};
-use crate::{Int8Module, Int8Source, Module, Quantize, Scalar, Softmax};
+use crate::{Int8Module, Int8Persist, Int8Source, Module, Quantize, Scalar, Softmax};
 
 /// Softmax on int8 values, in gemmlowp's fixed-point arithmetic as TFLite's reference kernel
 /// computes it. The output is a probability in steps of 1/256 (scale 1/256, zero point -128).
@@ -88,5 +91,54 @@ impl Int8Source for Int8Softmax {
         out.write_str(",\n    input: ")?;
         write_source_params(out, &self.input)?;
         out.write_str(",\n}")
+    }
+}
+
+/// The file holds the constants; the table of exponentials is computed from them on load, so
+/// it always agrees with them.
+impl Int8Persist for Int8Softmax {
+    fn blank() -> Self {
+        let constants = SoftmaxConstants {
+            input_multiplier: 0,
+            input_left_shift: 0,
+            diff_min: 0,
+            rounding: Rounding::Single,
+        };
+        Self {
+            constants,
+            exp_table: quantized::softmax_exp_table(&constants),
+            input: QuantParams {
+                scale: 1.0,
+                zero_point: 0,
+            },
+        }
+    }
+    fn write_fields(&self, out: &mut FieldWriter<'_>) {
+        let c = &self.constants;
+        out.i32s(&[c.input_multiplier, c.input_left_shift, c.diff_min]);
+        out.rounding(c.rounding);
+        out.params(&self.input);
+    }
+    fn read_fields(&mut self, input: &mut FieldReader<'_>) -> Result<(), FieldError> {
+        let offset = input.position();
+        let mut words = [0i32; 3];
+        input.i32s(&mut words)?;
+        let [input_multiplier, input_left_shift, diff_min] = words;
+        if !(0..=31).contains(&input_left_shift) || diff_min > 0 {
+            return Err(FieldError::Invalid {
+                field: "constants",
+                offset,
+            });
+        }
+        let rounding = input.rounding("rounding")?;
+        self.constants = SoftmaxConstants {
+            input_multiplier,
+            input_left_shift,
+            diff_min,
+            rounding,
+        };
+        self.exp_table = quantized::softmax_exp_table(&self.constants);
+        self.input = input.params("input")?;
+        Ok(())
     }
 }

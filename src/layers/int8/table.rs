@@ -3,9 +3,11 @@
 
 use core::marker::PhantomData;
 
-use crate::module::quantize::{write_source_array, write_source_params};
+use crate::module::quantize::{
+    FieldError, FieldReader, FieldWriter, write_source_array, write_source_params,
+};
 use crate::quantization::{self, QuantParams, QuantizeError, Range, Rounding};
-use crate::{Int8Module, Int8Source, Module, Quantize, Scalar, Sigmoid, Tanh};
+use crate::{Int8Module, Int8Persist, Int8Source, Module, Quantize, Scalar, Sigmoid, Tanh};
 
 /// An activation on int8 values by table: entry `q as u8` holds the output for input `q`.
 /// `F` names the float activation it stands for: [`Int8Tanh`] and [`Int8Sigmoid`].
@@ -122,3 +124,32 @@ macro_rules! tabulated {
 
 tabulated!(Tanh);
 tabulated!(Sigmoid);
+
+impl<F> Int8Persist for Int8Table<F>
+where
+    Int8Table<F>: Int8Source,
+{
+    fn blank() -> Self {
+        let unit = QuantParams {
+            scale: 1.0,
+            zero_point: 0,
+        };
+        Self {
+            table: [0; 256],
+            input: unit,
+            output: unit,
+            function: PhantomData,
+        }
+    }
+    fn write_fields(&self, out: &mut FieldWriter<'_>) {
+        out.i8s(&self.table);
+        out.params(&self.input);
+        out.params(&self.output);
+    }
+    fn read_fields(&mut self, input: &mut FieldReader<'_>) -> Result<(), FieldError> {
+        input.i8s(&mut self.table, i8::MIN, i8::MAX, "table")?;
+        self.input = input.params("input")?;
+        self.output = input.params("output")?;
+        Ok(())
+    }
+}
