@@ -335,20 +335,10 @@ fn round_half_away(x: f64) -> f64 {
     }
 }
 
-/// Round to nearest, ties away from zero (C's `roundf`).
+/// Round to nearest, ties away from zero (C's `roundf`): through f64, which holds every f32
+/// and every integer result exactly.
 fn round_half_away_f32(x: f32) -> f32 {
-    if x.is_nan() || x.abs() >= (1u32 << 23) as f32 {
-        return x;
-    }
-    let truncated = x as i32 as f32;
-    let fraction = x - truncated;
-    if fraction >= 0.5 {
-        truncated + 1.0
-    } else if fraction <= -0.5 {
-        truncated - 1.0
-    } else {
-        truncated
-    }
+    round_half_away(x as f64) as f32
 }
 
 /// The largest integer not above `x`, for `|x| < 2^52`.

@@ -3,33 +3,15 @@
 
 mod common;
 
-use common::{crc32, rng};
+use common::{Float8, crc32, float8_calibration, rng};
 use constnet::persist::{Int8WeightFile, LoadError};
 use constnet::prelude::*;
 use constnet::quantization::Rounding;
 
-/// A float net with every layer kind that has an int8 form.
-type Float8 = (
-    Linear<3, 4>,
-    ReLU,
-    Linear<4, 5>,
-    Sigmoid,
-    (Linear<5, 3>, Tanh),
-    Linear<3, 2>,
-    Softmax,
-);
 type Int8 = <Float8 as Quantize<[f32; 3]>>::Int8;
 
 fn calibration() -> Vec<[f32; 3]> {
-    (0..40)
-        .map(|k| {
-            [
-                k as f32 / 10.0 - 2.0,
-                (k % 7) as f32 * 0.3,
-                -(k as f32) / 20.0,
-            ]
-        })
-        .collect()
+    float8_calibration()
 }
 
 fn quantized(rounding: Rounding) -> Int8 {

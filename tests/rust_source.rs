@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::rng;
+use common::{Float8, float8_calibration, rng};
 use constnet::persist::{to_rust_source, to_rust_source_int8};
 use constnet::prelude::*;
 use constnet::quantization::Rounding;
@@ -82,29 +82,10 @@ fn every_value_reads_back_to_the_same_bits() {
     }
 }
 
-/// A float net with every layer kind that has an int8 form.
-type Float8 = (
-    Linear<3, 4>,
-    ReLU,
-    Linear<4, 5>,
-    Sigmoid,
-    (Linear<5, 3>, Tanh),
-    Linear<3, 2>,
-    Softmax,
-);
-
 #[test]
 fn generated_int8_source_compiles_to_the_same_net() {
     let net = Float8::init(&mut rng(82));
-    let calibration: Vec<[f32; 3]> = (0..40)
-        .map(|k| {
-            [
-                k as f32 / 10.0 - 2.0,
-                (k % 7) as f32 * 0.3,
-                -(k as f32) / 20.0,
-            ]
-        })
-        .collect();
+    let calibration = float8_calibration();
     let single = net.quantize(&calibration).unwrap();
     let double = net.quantize_with(&calibration, Rounding::Double).unwrap();
     let text = to_rust_source_int8(&single, "SINGLE").unwrap()

@@ -211,3 +211,27 @@ pub fn crc32(bytes: &[u8]) -> u32 {
     }
     !crc
 }
+
+/// A float net with every layer kind that has an int8 form (the int8 tests share it).
+pub type Float8 = (
+    constnet::Linear<3, 4>,
+    constnet::ReLU,
+    constnet::Linear<4, 5>,
+    constnet::Sigmoid,
+    (constnet::Linear<5, 3>, constnet::Tanh),
+    constnet::Linear<3, 2>,
+    constnet::Softmax,
+);
+
+/// 40 calibration inputs for [`Float8`], spread over each input's range.
+pub fn float8_calibration() -> Vec<[f32; 3]> {
+    (0..40)
+        .map(|k| {
+            [
+                k as f32 / 10.0 - 2.0,
+                (k % 7) as f32 * 0.3,
+                -(k as f32) / 20.0,
+            ]
+        })
+        .collect()
+}
