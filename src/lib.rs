@@ -11,8 +11,9 @@
 // 0: numbers and every loop over them.
 #[doc(hidden)]
 pub mod kernels;
-pub mod quantization;
 mod scalar;
+// The public face of the kernels, and the int8 scheme.
+pub mod quantization;
 pub mod tensor;
 // 1: the module API, the one walk over tensors, tuples as networks.
 mod module;
