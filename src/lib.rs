@@ -58,7 +58,7 @@ pub mod network {
 pub mod schema {
     pub use crate::module::randomize_tensors;
     pub use crate::module::schema::{
-        Domain, Init, Item, LayerInfo, Persist, Role, TensorInfo, Torch,
+        Domain, Init, Item, LayerInfo, OnnxOp, Persist, Role, TensorInfo, Torch,
     };
     pub use crate::module::{FieldError, FieldReader, FieldWriter};
 }

@@ -82,6 +82,7 @@ layer! {
         scalar: T,
         input: [T; N],
         torch_ignores: ["num_batches_tracked"],
+        onnx: crate::schema::OnnxOp::Node("BatchNormalization"),
         tensors: |layer| {
             // It starts as a plain standardization, with nothing random about it.
             g: [T; N] => Learned, Init::Constant(1.0), Torch::Same("weight");

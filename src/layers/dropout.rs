@@ -136,6 +136,9 @@ crate::layer! {
         path: "constnet::Dropout",
         args: [PERCENT],
         input: crate::network::AnyWidth,
+        // Exporters leave dropout out of inference graphs (or write a `Dropout` node that the
+        // import drops).
+        onnx: crate::schema::OnnxOp::Dropped,
         tensors: |_layer| {}
     }
 }

@@ -28,6 +28,7 @@ layer! {
         args: [IN, OUT],
         scalar: T,
         input: [T; IN],
+        onnx: crate::schema::OnnxOp::Node("Gemm"),
         tensors: |_layer| {
             // Chapter section 5: `W_ij ~ Gaussian(0, 1/m)` with `m = IN`, `W0_j ~ Gaussian(0, 1)`.
             w: [[T; OUT]; IN] => Learned, Init::Gaussian { fan_in: IN }, Torch::Transposed("weight");

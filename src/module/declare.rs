@@ -47,6 +47,8 @@
 ///   [`AnyWidth`](crate::network::AnyWidth) for a layer of any width;
 /// - `torch_ignores: ["..."]` (optional): names PyTorch saves for this layer that the import
 ///   skips;
+/// - `onnx: OnnxOp::Node("...")` (optional): what the layer is in an ONNX graph, an
+///   [`OnnxOp`](crate::schema::OnnxOp) (without it, the ONNX import refuses the layer by name);
 /// - `tensors: |layer| { ... }`: every field of the struct, in storage order, as
 ///   `name: type => role, init, torch;` with a [`Role`](crate::schema::Role) variant, an
 ///   [`Init`](crate::schema::Init) and a [`Torch`](crate::schema::Torch) value, optionally
@@ -62,11 +64,12 @@ macro_rules! layer {
             scalar: $t:ident,
             input: $input:ty,
             $(torch_ignores: [$($ignore:expr),* $(,)?],)?
+            $(onnx: $onnx:expr,)?
             tensors: |$this:ident| { $($field:ident : $fty:ty => $role:ident, $init:expr, $torch:expr $(, $domain:expr)?;)* } $(,)?
         }
     ) => {
         $crate::layer!(@persist [$($generics)*] $ty, $t, [Some(<$t as $crate::Scalar>::NAME)],
-            $path, [$($arg),*], [$($($ignore),*)?], $this, [$($field : $fty => $role, $init, $torch, [$($domain)?];)*]);
+            $path, [$($arg),*], [$($($ignore),*)?], [$($onnx)?], $this, [$($field : $fty => $role, $init, $torch, [$($domain)?];)*]);
         $crate::layer!(@common [$($generics)*] $ty, $input, [$($field)*], {
             fn randomize<R: $crate::rand::Rng + ?Sized>(&mut self, rng: &mut R) {
                 $crate::schema::randomize_tensors::<$t, Self, R>(self, rng);
@@ -79,11 +82,12 @@ macro_rules! layer {
             args: [$($arg:expr),* $(,)?],
             input: $input:ty,
             $(torch_ignores: [$($ignore:expr),* $(,)?],)?
+            $(onnx: $onnx:expr,)?
             tensors: |$this:ident| {} $(,)?
         }
     ) => {
         $crate::layer!(@persist [__T: $crate::Scalar, $($generics)*] $ty, __T, [None],
-            $path, [$($arg),*], [$($($ignore),*)?], $this, []);
+            $path, [$($arg),*], [$($($ignore),*)?], [$($onnx)?], $this, []);
         $crate::layer!(@common [$($generics)*] $ty, $input, [], {
             fn randomize<R: $crate::rand::Rng + ?Sized>(&mut self, _rng: &mut R) {}
         });
@@ -98,17 +102,20 @@ macro_rules! layer {
     };
     (@domain) => { $crate::schema::Domain::Any };
     (@domain $domain:expr) => { $domain };
-    (@info [$scalar:expr], $path:expr, [$($arg:expr),*], [$($ignore:expr),*]) => {
+    (@onnx) => { $crate::schema::OnnxOp::Unsupported };
+    (@onnx $onnx:expr) => { $onnx };
+    (@info [$scalar:expr], $path:expr, [$($arg:expr),*], [$($ignore:expr),*], [$($onnx:expr)?]) => {
         $crate::schema::LayerInfo {
             path: $path,
             args: &[$($arg as usize),*],
             scalar: $scalar,
             torch_ignores: &[$($ignore),*],
+            onnx: $crate::layer!(@onnx $($onnx)?),
         }
     };
     (
         @persist [$($generics:tt)*] $ty:ty, $t:ident, [$scalar:expr], $path:expr, [$($arg:expr),*],
-        [$($ignore:expr),*], $this:ident,
+        [$($ignore:expr),*], [$($onnx:expr)?], $this:ident,
         [$($field:ident : $fty:ty => $role:ident, $init:expr, $torch:expr, [$($domain:expr)?];)*]
     ) => {
         impl<$($generics)*> $crate::schema::Persist<$t> for $ty {
@@ -125,7 +132,7 @@ macro_rules! layer {
                 #[allow(unused_imports)]
                 use $crate::schema::{Domain, Init, Torch};
                 f($crate::schema::Item::Layer(
-                    &$crate::layer!(@info [$scalar], $path, [$($arg),*], [$($ignore),*]),
+                    &$crate::layer!(@info [$scalar], $path, [$($arg),*], [$($ignore),*], [$($onnx)?]),
                 ));
                 let $this = self;
                 $({
@@ -154,7 +161,7 @@ macro_rules! layer {
                 #[allow(unused_imports)]
                 use $crate::schema::{Domain, Init, Torch};
                 f($crate::schema::Item::Layer(
-                    &$crate::layer!(@info [$scalar], $path, [$($arg),*], [$($ignore),*]),
+                    &$crate::layer!(@info [$scalar], $path, [$($arg),*], [$($ignore),*], [$($onnx)?]),
                 ));
                 $({
                     let dims = <$fty as $crate::kernels::Flat<$t>>::DIMS;

@@ -99,6 +99,27 @@ impl Torch {
     }
 }
 
+/// What a layer is in an ONNX graph, for the ONNX import
+/// ([`Onnx`](crate::persist::Onnx)).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OnnxOp {
+    /// The layer has no ONNX form: importing a network with it is an error naming the layer.
+    #[default]
+    Unsupported,
+    /// Nothing in an exported graph: the layer is the identity at inference, and exporters
+    /// leave it out (dropout).
+    Dropped,
+    /// A node of this operator type (`"Relu"`). The node's inputs after the first (the data)
+    /// are the layer's tensors that have a [`Torch`] name, in the order the layer declares
+    /// them; an omitted optional input (`Gemm`'s bias) is zeros. A matrix the layer stores
+    /// [`Torch::Transposed`] may be either way round in the graph, as the node's attributes
+    /// say (`Gemm`'s `transB`); a [`Torch::StdDevOfVariance`] uses the node's `epsilon`.
+    /// `"Gemm"` also stands for a `MatMul` followed by an `Add` of a constant, as exporters
+    /// write a linear layer whose input is not a matrix.
+    Node(&'static str),
+}
+
 /// A layer as the walk describes it: its type and the constants that fix its shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LayerInfo<'a> {
@@ -111,6 +132,8 @@ pub struct LayerInfo<'a> {
     /// Tensors PyTorch saves for this layer that the import may skip
     /// (`num_batches_tracked` for batch normalization).
     pub torch_ignores: &'a [&'static str],
+    /// What the layer is in an ONNX graph.
+    pub onnx: OnnxOp,
 }
 
 impl LayerInfo<'_> {

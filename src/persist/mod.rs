@@ -12,7 +12,9 @@
 //! - [`to_rust_source`] (with `alloc`): Rust source text defining a `const` of the network's
 //!   type, so the weights are compiled in;
 //! - [`Safetensors`]: the weights of a PyTorch `nn.Sequential` saved with
-//!   `safetensors.torch.save_file`.
+//!   `safetensors.torch.save_file`;
+//! - [`Onnx`]: a model exported by `torch.onnx.export` (or another ONNX exporter), into the
+//!   network type the user writes.
 //!
 //! int8 networks (from [`Quantize`](crate::Quantize)) have their own walk
 //! ([`Int8Persist`](crate::Int8Persist)), their own file ([`Int8WeightFile`]) and their own
@@ -21,12 +23,14 @@
 mod crc32;
 mod int8_file;
 mod json;
+mod onnx;
 mod safetensors;
 #[cfg(feature = "alloc")]
 mod source;
 mod weight_file;
 
 pub use int8_file::Int8WeightFile;
+pub use onnx::{Layers as OnnxLayers, Onnx, OnnxError, OnnxLayer, OnnxName, OnnxTensor};
 pub use safetensors::{DtypeName, ImportError, InlineName, Safetensors, Shape, TensorName};
 #[cfg(feature = "alloc")]
 pub use source::{SourceError, to_rust_source, to_rust_source_int8};

@@ -18,5 +18,5 @@ impl Elementwise for Identity {
     }
 }
 
-crate::elementwise_module!(Identity, "constnet::Identity");
+crate::elementwise_module!(Identity, "constnet::Identity", onnx: crate::schema::OnnxOp::Dropped);
 crate::ends_with_itself!(Identity);

@@ -41,7 +41,7 @@ macro_rules! elementwise_module {
     ($act:ident) => {
         $crate::elementwise_module!($act, stringify!($act));
     };
-    ($act:ident, $path:expr) => {
+    ($act:ident, $path:expr $(, onnx: $onnx:expr)?) => {
         impl<T: $crate::Scalar, const N: usize> $crate::Module<[T; N]> for $act {
             type Output = [T; N];
             type Tape<const K: usize> = ();
@@ -78,7 +78,7 @@ macro_rules! elementwise_module {
             }
         }
 
-        $crate::parameterless_module!($act, $path);
+        $crate::parameterless_module!($act, $path $(, onnx: $onnx)?);
     };
 }
 
@@ -116,12 +116,13 @@ macro_rules! stateless_training {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! parameterless_module {
-    ($act:ident, $path:expr) => {
+    ($act:ident, $path:expr $(, onnx: $onnx:expr)?) => {
         $crate::layer! {
             impl[] $act {
                 path: $path,
                 args: [],
                 input: $crate::network::AnyWidth,
+                $(onnx: $onnx,)?
                 tensors: |_layer| {}
             }
         }

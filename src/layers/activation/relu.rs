@@ -24,4 +24,4 @@ impl Elementwise for ReLU {
     }
 }
 
-crate::elementwise_module!(ReLU, "constnet::ReLU");
+crate::elementwise_module!(ReLU, "constnet::ReLU", onnx: crate::schema::OnnxOp::Node("Relu"));

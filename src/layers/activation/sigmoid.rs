@@ -21,5 +21,5 @@ impl Elementwise for Sigmoid {
     }
 }
 
-crate::elementwise_module!(Sigmoid, "constnet::Sigmoid");
+crate::elementwise_module!(Sigmoid, "constnet::Sigmoid", onnx: crate::schema::OnnxOp::Node("Sigmoid"));
 crate::ends_with_itself!(Sigmoid);

@@ -43,5 +43,5 @@ impl<T: Scalar, const N: usize> Module<[T; N]> for Softmax {
     }
 }
 
-crate::parameterless_module!(Softmax, "constnet::Softmax");
+crate::parameterless_module!(Softmax, "constnet::Softmax", onnx: crate::schema::OnnxOp::Node("Softmax"));
 crate::ends_with_itself!(Softmax);

@@ -18,4 +18,4 @@ impl Elementwise for Tanh {
     }
 }
 
-crate::elementwise_module!(Tanh, "constnet::Tanh");
+crate::elementwise_module!(Tanh, "constnet::Tanh", onnx: crate::schema::OnnxOp::Node("Tanh"));

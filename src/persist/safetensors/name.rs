@@ -22,7 +22,7 @@ pub type DtypeName = InlineName<8>;
 impl<const N: usize> InlineName<N> {
     const CAPACITY: () = assert!(N <= u8::MAX as usize);
 
-    pub(super) fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let () = Self::CAPACITY;
         Self {
             bytes: [0; N],
@@ -36,6 +36,13 @@ impl<const N: usize> InlineName<N> {
         for c in s.chars() {
             let _ = name.write_char(c.unwrap_or(char::REPLACEMENT_CHARACTER));
         }
+        name
+    }
+
+    /// `text`, cut short if longer than `N` bytes.
+    pub(crate) fn from_text(text: &str) -> Self {
+        let mut name = Self::new();
+        let _ = name.write_str(text);
         name
     }
 

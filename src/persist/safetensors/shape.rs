@@ -12,7 +12,7 @@ pub struct Shape {
 }
 
 impl Shape {
-    pub(super) fn of(dims: &[usize]) -> Self {
+    pub(crate) fn of(dims: &[usize]) -> Self {
         let mut shape = Self {
             rank: dims.len(),
             dims: [0; 4],

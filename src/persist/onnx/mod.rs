@@ -1,0 +1,689 @@
+//! Import from ONNX: a multilayer perceptron exported by `torch.onnx.export` (or any exporter
+//! that writes the same operators) into a network of a type the user wrote.
+//!
+//! An ONNX file is a protocol buffers message (`ModelProto`) holding a graph of nodes and the
+//! graph's constant tensors (initializers). It is read in place (`protobuf` reads the wire
+//! format, `graph` the few messages an MLP needs), so the import needs no heap and works under
+//! `no_std` on `include_bytes!` of the file.
+//!
+//! The graph must be one chain from its input to its output. Its nodes, in order, are the
+//! network's layers (nested tuples flattened), as each layer declares with its
+//! [`OnnxOp`](crate::schema::OnnxOp):
+//!
+//! | ONNX | layer |
+//! |---|---|
+//! | `Gemm` (`transB` 0 or 1, `alpha` = `beta` = 1), or `MatMul` then `Add` of a constant | [`Linear`](crate::Linear) |
+//! | `BatchNormalization` (inference) | [`BatchNorm`](crate::BatchNorm) |
+//! | `Relu`, `Sigmoid`, `Tanh`, `Softmax` (last axis) | [`ReLU`](crate::ReLU), [`Sigmoid`](crate::Sigmoid), [`Tanh`](crate::Tanh), [`Softmax`](crate::Softmax) |
+//! | `Identity`, `Dropout` (inference), `Flatten` (axis 1) | nothing: dropped; a [`Dropout`](crate::Dropout) layer matches no node |
+//!
+//! Weights come from initializers or `Constant` nodes, as `raw_data` or typed fields, `float`
+//! (into `f32` and `f64` networks) or `double` (into `f64` networks). Any other operator, an
+//! attribute that changes what a node computes, a weight of the wrong shape or type, or a graph
+//! with more or fewer layers than the network is a typed [`OnnxError`] naming the node and the
+//! layer; the network is left unchanged.
+
+mod error;
+mod graph;
+mod protobuf;
+
+pub use error::OnnxError;
+pub use graph::OnnxName;
+
+use graph::{Graph, Model, Node, Tensor};
+use protobuf::Fields;
+
+use super::{NonFinite, Shape};
+use crate::Scalar;
+use crate::network::LinesUp;
+use crate::schema::{Item, LayerInfo, OnnxOp, Persist, TensorInfo, Torch};
+
+/// The most constant inputs a layer's node has (batch normalization has 4).
+const MAX_TENSORS: usize = 4;
+
+/// An ONNX model, checked and ready to load into networks.
+///
+/// ```
+/// use constnet::persist::Onnx;
+/// use constnet::prelude::*;
+///
+/// // `torch.onnx.export` of `nn.Sequential(nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 10),
+/// // nn.Softmax(dim=-1))` trained on digits (tests/fixtures/onnx/make_fixture.py).
+/// let bytes = include_bytes!("../../../tests/fixtures/onnx/mlp_torchscript.onnx");
+/// let net: (Linear<64, 32>, ReLU, Linear<32, 10>, Softmax) = Onnx::parse(bytes)?.load()?;
+/// let p = net.forward(&[0.5; 64]);
+/// assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-5);
+///
+/// // A network of another shape is refused, naming the node and the layer.
+/// let wrong = Onnx::parse(bytes)?.load::<f32, (Linear<64, 16>, ReLU, Linear<16, 10>, Softmax)>();
+/// assert_eq!(
+///     wrong.unwrap_err().to_string(),
+///     "ONNX node `/0/Gemm`: its weight has shape [32, 64], layer 0 needs [16, 64]"
+/// );
+/// # Ok::<(), constnet::persist::OnnxError>(())
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct Onnx<'a> {
+    graph: Graph<'a>,
+    opset: i64,
+    input: &'a str,
+    output: &'a str,
+    input_width: Option<u64>,
+    non_finite: NonFinite,
+}
+
+impl<'a> Onnx<'a> {
+    /// Reads the model `bytes` and checks it: a well-formed message, one graph with one input
+    /// (one sample `[1, N]`, a batch `[batch, N]` or `[N]`) and one output, and nodes that form
+    /// one chain of supported operators with constant weights of sound sizes.
+    pub fn parse(bytes: &'a [u8]) -> Result<Self, OnnxError> {
+        let model = Model::parse(bytes)?;
+        let graph = Graph { bytes: model.graph };
+        let (input, output) = graph.ends()?;
+        let input_width = match input.rank {
+            1 => input.dims[0],
+            // One sample, or a batch of any size.
+            2 if matches!(input.dims[0], None | Some(1)) => input.dims[1],
+            _ => {
+                return Err(OnnxError::BadModel(
+                    "the input must be one sample, [1, N] or [N], or a batch, [batch, N]",
+                ));
+            }
+        };
+        graph.each_initializer(|_| Ok(()))?;
+        let onnx = Self {
+            graph,
+            opset: model.opset,
+            input: input.name,
+            output: output.name,
+            input_width,
+            non_finite: NonFinite::Accept,
+        };
+        for layer in onnx.layers() {
+            layer?;
+        }
+        Ok(onnx)
+    }
+
+    /// What to do with NaN or infinite weights: load them as they are ([`NonFinite::Accept`],
+    /// the default), or refuse the model with [`OnnxError::NotFinite`].
+    pub fn non_finite(mut self, policy: NonFinite) -> Self {
+        self.non_finite = policy;
+        self
+    }
+
+    /// The version of the standard operator set the model uses (17 for `torch.onnx.export`'s
+    /// default in PyTorch 2.x).
+    pub fn opset(&self) -> i64 {
+        self.opset
+    }
+
+    /// The width of the graph's input, when the graph gives it.
+    pub fn input_width(&self) -> Option<u64> {
+        self.input_width
+    }
+
+    /// The layers of the graph, in order: what [`Onnx::load`] matches against the network's
+    /// layers, for tools that describe a model (the `inspect` example prints the constnet type
+    /// of a model file from it).
+    pub fn layers(&self) -> Layers<'a> {
+        Layers {
+            graph: self.graph,
+            nodes: self.graph.nodes(),
+            current: self.input,
+            output: self.output,
+            done: false,
+        }
+    }
+
+    /// A network of type `N` with the model's weights; tensors ONNX does not hold (batch
+    /// norm's `gamma` and `eps`) keep their defaults.
+    pub fn load<T: Scalar, N>(&self) -> Result<N, OnnxError>
+    where
+        N: Persist<T> + LinesUp + Default,
+    {
+        let mut net = N::default();
+        self.load_into(&mut net)?;
+        Ok(net)
+    }
+
+    /// Replaces the weights of `net` with the model's. Everything is checked first, so on an
+    /// error `net` is unchanged.
+    pub fn load_into<T: Scalar, N>(&self, net: &mut N) -> Result<(), OnnxError>
+    where
+        N: Persist<T> + LinesUp,
+    {
+        let mut matcher = Matcher::new(self);
+        net.visit_items(&mut |item| match item {
+            Item::Layer(info) => matcher.layer(info),
+            Item::Tensor(info, _) => {
+                if let Some((layer, tensor)) = matcher.tensor(info) {
+                    let result = self.check_tensor::<T>(&layer, &tensor, info);
+                    matcher.fail(result);
+                }
+            }
+            _ => {}
+        });
+        matcher.finish()?;
+
+        let mut matcher = Matcher::new(self);
+        N::walk_items([net], &mut |item| match item {
+            Item::Layer(info) => matcher.layer(info),
+            Item::Tensor(info, [values]) => {
+                match matcher.tensor(info) {
+                    Some((layer, Some(tensor))) => read_tensor(&layer, &tensor, info, values),
+                    // An omitted optional input (`Gemm` without a bias) is zeros.
+                    Some((_, None)) => values.fill(T::zero()),
+                    None => {}
+                }
+            }
+            _ => {}
+        });
+        Ok(())
+    }
+
+    fn check_tensor<T: Scalar>(
+        &self,
+        layer: &OnnxLayer<'a>,
+        tensor: &Option<Tensor<'a>>,
+        info: &TensorInfo<'_>,
+    ) -> Result<(), OnnxError> {
+        let Some(tensor) = tensor else {
+            return Ok(());
+        };
+        let node = layer.node();
+        let field = info.torch.name().unwrap_or(info.name);
+        let index = layer.index;
+        let exact = match tensor.data_type {
+            graph::FLOAT => true,
+            graph::DOUBLE => T::BYTES == 8,
+            _ => false,
+        };
+        if !exact {
+            return Err(OnnxError::WrongDtype {
+                node,
+                layer: index,
+                field,
+                expected: T::NAME,
+                found: dtype_name(tensor.data_type),
+            });
+        }
+        let mut dims = [0usize; 4];
+        let rank = info.dims.len().min(4);
+        dims[..rank].copy_from_slice(&info.dims[..rank]);
+        if matches!(info.torch, Torch::Transposed(_)) && layer.rows_are_outputs {
+            dims[..rank].reverse();
+        }
+        let expected = Shape::of(&dims[..rank]);
+        if tensor.shape() != expected {
+            return Err(OnnxError::WrongShape {
+                node,
+                layer: index,
+                field,
+                expected,
+                found: tensor.shape(),
+            });
+        }
+        let domain = match info.torch {
+            Torch::StdDevOfVariance { .. } => crate::schema::Domain::NonNegative,
+            _ => info.domain,
+        };
+        let mut problem = None;
+        tensor.each_value(|i, v| {
+            if problem.is_some() {
+                return;
+            }
+            if self.non_finite == NonFinite::Reject && !T::from_f64(v).is_finite() {
+                problem = Some(OnnxError::NotFinite {
+                    node,
+                    layer: index,
+                    field,
+                    index: i,
+                });
+            } else if !domain.allows(v) {
+                problem = Some(OnnxError::InvalidValue {
+                    node,
+                    layer: index,
+                    field,
+                    index: i,
+                });
+            }
+        })?;
+        problem.map_or(Ok(()), Err)
+    }
+}
+
+/// The name of an ONNX data type, for errors.
+fn dtype_name(data_type: i32) -> &'static str {
+    match data_type {
+        1 => "float",
+        2 => "uint8",
+        3 => "int8",
+        5 => "int16",
+        6 => "int32",
+        7 => "int64",
+        10 => "float16",
+        11 => "double",
+        16 => "bfloat16",
+        _ => "another type",
+    }
+}
+
+/// Copies a checked tensor of the graph into the layer's tensor, converting as its [`Torch`]
+/// says.
+fn read_tensor<T: Scalar>(
+    layer: &OnnxLayer<'_>,
+    tensor: &Tensor<'_>,
+    info: &TensorInfo<'_>,
+    values: &mut [T],
+) {
+    // `check_tensor` found the type and size right, so the reads below succeed.
+    let _ = match info.torch {
+        Torch::Transposed(_) if layer.rows_are_outputs => {
+            let (rows, columns) = match *info.dims {
+                [rows, columns] => (rows, columns),
+                _ => (values.len(), 1),
+            };
+            // The graph's `i`-th value is row `i / rows`, column `i % rows` of the transpose.
+            tensor.each_value(|i, v| {
+                let (out, input) = (i / rows.max(1), i % rows.max(1));
+                if let Some(slot) = values.get_mut(input * columns + out) {
+                    *slot = T::from_f64(v);
+                }
+            })
+        }
+        Torch::StdDevOfVariance { eps, .. } => {
+            let (graph_eps, eps) = (T::from_f64(layer.epsilon), T::from_f64(eps));
+            tensor.each_value(|i, var| {
+                if let Some(sigma) = values.get_mut(i) {
+                    // `sigma + eps` is exactly the graph's `sqrt(var + epsilon)`.
+                    *sigma = crate::math::sqrt(T::from_f64(var) + graph_eps) - eps;
+                }
+            })
+        }
+        _ => tensor.each_value(|i, v| {
+            if let Some(slot) = values.get_mut(i) {
+                *slot = T::from_f64(v);
+            }
+        }),
+    };
+}
+
+/// Walks the network's layers beside the graph's, pairing each layer with its node and each
+/// tensor with the node's constant input; the first problem is kept.
+struct Matcher<'a> {
+    layers: Layers<'a>,
+    current: Option<OnnxLayer<'a>>,
+    next_tensor: usize,
+    index: usize,
+    result: Result<(), OnnxError>,
+}
+
+impl<'a> Matcher<'a> {
+    fn new(onnx: &Onnx<'a>) -> Self {
+        Self {
+            layers: onnx.layers(),
+            current: None,
+            next_tensor: 0,
+            index: 0,
+            result: Ok(()),
+        }
+    }
+
+    fn fail(&mut self, result: Result<(), OnnxError>) {
+        if self.result.is_ok() {
+            self.result = result;
+        }
+    }
+
+    fn layer(&mut self, info: &LayerInfo<'_>) {
+        let index = self.index;
+        self.index += 1;
+        self.current = None;
+        self.next_tensor = 0;
+        if self.result.is_err() {
+            return;
+        }
+        let kind = info.kind();
+        let result = match info.onnx {
+            OnnxOp::Dropped => Ok(()),
+            OnnxOp::Node(op) => match self.layers.next() {
+                None => Err(OnnxError::MissingNode { layer: index, kind }),
+                Some(Err(e)) => Err(e),
+                Some(Ok(mut layer)) if layer.op == op => {
+                    layer.index = index;
+                    self.current = Some(layer);
+                    Ok(())
+                }
+                Some(Ok(layer)) => Err(OnnxError::LayerMismatch {
+                    layer: index,
+                    kind,
+                    expected: op,
+                    node: layer.node(),
+                    found: OnnxName::from_text(layer.op),
+                }),
+            },
+            _ => Err(OnnxError::NoOnnxForm { layer: index, kind }),
+        };
+        self.fail(result);
+    }
+
+    /// The node's constant input for this tensor of the current layer (`None` inside when the
+    /// node omits it), or `None` when the tensor is not in ONNX graphs or a problem was found.
+    #[allow(clippy::type_complexity)]
+    fn tensor(&mut self, info: &TensorInfo<'_>) -> Option<(OnnxLayer<'a>, Option<Tensor<'a>>)> {
+        info.torch.name()?;
+        let layer = self.current?;
+        if self.result.is_err() {
+            return None;
+        }
+        let at = self.next_tensor;
+        self.next_tensor += 1;
+        Some((layer, layer.tensors.get(at).copied().flatten()))
+    }
+
+    fn finish(mut self) -> Result<(), OnnxError> {
+        self.result?;
+        match self.layers.next() {
+            None => Ok(()),
+            Some(Err(e)) => Err(e),
+            Some(Ok(extra)) => Err(OnnxError::ExtraNode {
+                node: extra.node(),
+                op_type: OnnxName::from_text(extra.op),
+            }),
+        }
+    }
+}
+
+/// One layer of an ONNX graph: a node (or a `MatMul` and its `Add`) and its constant inputs.
+#[derive(Clone, Copy, Debug)]
+pub struct OnnxLayer<'a> {
+    node: Node<'a>,
+    op: &'a str,
+    tensors: [Option<Tensor<'a>>; MAX_TENSORS],
+    rows_are_outputs: bool,
+    epsilon: f64,
+    index: usize,
+}
+
+impl<'a> OnnxLayer<'a> {
+    /// The operator, as a layer declares it: `"Gemm"` also for a `MatMul` and its `Add`.
+    pub fn op(&self) -> &'a str {
+        self.op
+    }
+
+    /// The node's name (its first output's, when it has none).
+    pub fn node(&self) -> OnnxName {
+        self.node.label()
+    }
+
+    /// The node's constant inputs in order (weight, then bias; batch normalization's scale,
+    /// bias, mean and variance); `None` for an omitted optional one.
+    pub fn tensors(&self) -> impl Iterator<Item = Option<OnnxTensor<'a>>> + '_ {
+        let count = match self.op {
+            "Gemm" => 2,
+            "BatchNormalization" => 4,
+            _ => 0,
+        };
+        self.tensors[..count]
+            .iter()
+            .map(|t| t.map(|tensor| OnnxTensor { tensor }))
+    }
+
+    /// For a matrix: `true` when its rows are the layer's outputs (`OUT x IN`, PyTorch's
+    /// layout, `Gemm` with `transB = 1`), `false` when they are its inputs (`MatMul`).
+    pub fn rows_are_outputs(&self) -> bool {
+        self.rows_are_outputs
+    }
+
+    /// Batch normalization's `epsilon` (`1e-5` when the node does not give it).
+    pub fn epsilon(&self) -> f64 {
+        self.epsilon
+    }
+}
+
+/// A constant tensor of an ONNX graph.
+#[derive(Clone, Copy, Debug)]
+pub struct OnnxTensor<'a> {
+    tensor: Tensor<'a>,
+}
+
+impl<'a> OnnxTensor<'a> {
+    /// Its name in the graph (`"0.weight"` in a PyTorch export).
+    pub fn name(&self) -> &'a str {
+        self.tensor.name
+    }
+
+    /// Its shape.
+    pub fn shape(&self) -> Shape {
+        self.tensor.shape()
+    }
+
+    /// Its data type's name (`"float"`, `"double"`).
+    pub fn dtype(&self) -> &'static str {
+        dtype_name(self.tensor.data_type)
+    }
+
+    /// Calls `f(index, value)` for each value, in the graph's order.
+    pub fn each_value(&self, f: impl FnMut(usize, f64)) -> Result<(), OnnxError> {
+        self.tensor.each_value(f)
+    }
+}
+
+/// The layers of an ONNX graph, in order ([`Onnx::layers`]).
+#[derive(Clone, Debug)]
+pub struct Layers<'a> {
+    graph: Graph<'a>,
+    nodes: Fields<'a>,
+    current: &'a str,
+    output: &'a str,
+    done: bool,
+}
+
+impl<'a> Iterator for Layers<'a> {
+    type Item = Result<OnnxLayer<'a>, OnnxError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let next = self.step();
+        if !matches!(next, Some(Ok(_))) {
+            self.done = true;
+        }
+        next
+    }
+}
+
+impl<'a> Layers<'a> {
+    fn step(&mut self) -> Option<Result<OnnxLayer<'a>, OnnxError>> {
+        loop {
+            let node = match self.next_node()? {
+                Ok(node) => node,
+                Err(e) => return Some(Err(e)),
+            };
+            match self.layer_of(node) {
+                Ok(Some(layer)) => return Some(Ok(layer)),
+                Ok(None) => {}
+                Err(e) => return Some(Err(e)),
+            }
+        }
+    }
+
+    /// The next node that computes something (not a `Constant`); at the graph's end, `None`
+    /// when the chain reached the output, or an error.
+    fn next_node(&mut self) -> Option<Result<Node<'a>, OnnxError>> {
+        for field in self.nodes.by_ref() {
+            let node = match field {
+                Ok((1, protobuf::Value::Bytes(b))) => Node::parse(b),
+                Ok(_) => continue,
+                Err(e) => Err(graph::malformed(e)),
+            };
+            match node {
+                Ok(node) if node.op_type == "Constant" => continue,
+                other => return Some(other),
+            }
+        }
+        if self.current == self.output {
+            None
+        } else {
+            Some(Err(OnnxError::NotAChain {
+                node: OnnxName::from_text(self.output),
+            }))
+        }
+    }
+
+    /// The input of `node` that is the chain's value: the one input that is not a constant,
+    /// which must be the previous node's output.
+    fn follow(&mut self, node: &Node<'a>) -> Result<(), OnnxError> {
+        let mut computed = 0;
+        let mut follows = false;
+        for &input in node.inputs() {
+            if !input.is_empty() && self.graph.constant(input)?.is_none() {
+                computed += 1;
+                follows |= input == self.current;
+            }
+        }
+        if computed != 1 || !follows {
+            return Err(OnnxError::NotAChain { node: node.label() });
+        }
+        self.current = node.outputs[0];
+        Ok(())
+    }
+
+    /// The constant input `at` of `node` (`None` when omitted).
+    fn constant(&self, node: &Node<'a>, at: usize) -> Result<Option<Tensor<'a>>, OnnxError> {
+        match node.inputs().get(at) {
+            None | Some(&"") => Ok(None),
+            Some(&name) => match self.graph.constant(name)? {
+                Some(t) => Ok(Some(t)),
+                None => Err(OnnxError::MissingConstant {
+                    node: node.label(),
+                    input: OnnxName::from_text(name),
+                }),
+            },
+        }
+    }
+
+    /// The layer `node` is, `None` for a node that changes nothing (dropped).
+    fn layer_of(&mut self, node: Node<'a>) -> Result<Option<OnnxLayer<'a>>, OnnxError> {
+        let unsupported = || OnnxError::UnsupportedOperator {
+            node: node.label(),
+            op_type: OnnxName::from_text(node.op_type),
+        };
+        if !(node.domain.is_empty() || node.domain == "ai.onnx") {
+            return Err(unsupported());
+        }
+        self.follow(&node)?;
+        let mut layer = OnnxLayer {
+            node,
+            op: node.op_type,
+            tensors: [None; MAX_TENSORS],
+            rows_are_outputs: false,
+            epsilon: 1e-5,
+            index: 0,
+        };
+        let bad_attribute = |name: &str| OnnxError::UnsupportedAttribute {
+            node: node.label(),
+            attribute: OnnxName::from_text(name),
+        };
+        match node.op_type {
+            "Identity" => {
+                node.each_attribute(|a| Err(bad_attribute(a.name)))?;
+                Ok(None)
+            }
+            "Dropout" => {
+                node.each_attribute(|a| match a.name {
+                    "seed" | "ratio" | "is_test" => Ok(()),
+                    _ => Err(bad_attribute(a.name)),
+                })?;
+                // Inference only: a `training_mode` input, even a constant false, is refused
+                // rather than interpreted.
+                if self.constant(&node, 2)?.is_some() {
+                    return Err(bad_attribute("training_mode"));
+                }
+                Ok(None)
+            }
+            "Flatten" => {
+                node.each_attribute(|a| match (a.name, a.int) {
+                    ("axis", Some(1)) => Ok(()),
+                    _ => Err(bad_attribute(a.name)),
+                })?;
+                Ok(None)
+            }
+            "Relu" | "Sigmoid" | "Tanh" => {
+                node.each_attribute(|a| Err(bad_attribute(a.name)))?;
+                Ok(Some(layer))
+            }
+            "Softmax" => {
+                // The last axis of a `[batch, N]` value: -1 (opset 13's default) or 1 (the
+                // default before).
+                node.each_attribute(|a| match (a.name, a.int) {
+                    ("axis", Some(-1 | 1)) => Ok(()),
+                    _ => Err(bad_attribute(a.name)),
+                })?;
+                Ok(Some(layer))
+            }
+            "Gemm" => {
+                node.each_attribute(|a| match (a.name, a.int, a.float) {
+                    ("transB", Some(t @ (0 | 1)), _) => {
+                        layer.rows_are_outputs = t == 1;
+                        Ok(())
+                    }
+                    ("transA", Some(0), _) => Ok(()),
+                    ("alpha" | "beta", _, Some(1.0)) => Ok(()),
+                    _ => Err(bad_attribute(a.name)),
+                })?;
+                layer.tensors[0] =
+                    Some(self.constant(&node, 1)?.ok_or_else(|| bad_attribute("B"))?);
+                layer.tensors[1] = self.constant(&node, 2)?;
+                Ok(Some(layer))
+            }
+            "MatMul" => {
+                layer.op = "Gemm";
+                layer.tensors[0] =
+                    Some(self.constant(&node, 1)?.ok_or_else(|| bad_attribute("B"))?);
+                // The bias, if the next node adds a constant to the product.
+                let mut ahead = self.nodes.clone();
+                for field in ahead.by_ref() {
+                    let Ok((1, protobuf::Value::Bytes(b))) = field else {
+                        continue;
+                    };
+                    let next = Node::parse(b)?;
+                    if next.op_type == "Constant" {
+                        continue;
+                    }
+                    if next.op_type == "Add" && next.inputs().contains(&self.current) {
+                        let other = next.inputs().iter().position(|&i| i != self.current);
+                        let bias = other.map(|at| self.constant(&next, at)).transpose()?;
+                        self.follow(&next)?;
+                        layer.tensors[1] = bias.flatten();
+                        self.nodes = ahead;
+                    }
+                    break;
+                }
+                Ok(Some(layer))
+            }
+            "BatchNormalization" => {
+                node.each_attribute(|a| match (a.name, a.int, a.float) {
+                    ("epsilon", _, Some(eps)) => {
+                        layer.epsilon = f64::from(eps);
+                        Ok(())
+                    }
+                    ("momentum", _, _)
+                    | ("training_mode", Some(0), _)
+                    | ("spatial", Some(1), _) => Ok(()),
+                    _ => Err(bad_attribute(a.name)),
+                })?;
+                for (at, slot) in layer.tensors.iter_mut().enumerate() {
+                    *slot = Some(
+                        self.constant(&node, at + 1)?
+                            .ok_or_else(|| bad_attribute("scale, B, mean or var"))?,
+                    );
+                }
+                Ok(Some(layer))
+            }
+            _ => Err(unsupported()),
+        }
+    }
+}
