@@ -9,8 +9,9 @@ use super::OnnxError;
 use super::protobuf::{self, Bytes, Fields, Value, WireError};
 use crate::persist::{InlineName, Shape};
 
-/// Operator names, node names and tensor names, as errors report them (up to 64 bytes).
-pub type OnnxName = InlineName<64>;
+/// Operator names, node names and tensor names, as errors report them (up to 32 bytes, so
+/// that an error stays small enough to return by value cheaply).
+pub type OnnxName = InlineName<32>;
 
 pub(super) fn malformed(e: WireError) -> OnnxError {
     OnnxError::Malformed { offset: e.offset }
@@ -34,7 +35,7 @@ fn string(value: Value<'_>) -> Result<&str, OnnxError> {
     }
 }
 
-fn bytes(value: Value<'_>) -> Result<Bytes<'_>, OnnxError> {
+fn length_delimited(value: Value<'_>) -> Result<Bytes<'_>, OnnxError> {
     match value {
         Value::Bytes(b) => Ok(b),
         _ => Err(OnnxError::Malformed { offset: 0 }),
@@ -62,15 +63,12 @@ impl<'a> Model<'a> {
         let mut opset = None;
         for field in protobuf::message(bytes) {
             match field.map_err(malformed)? {
-                (7, value) => {
-                    if graph.replace(bytes_of(value)?).is_some() {
-                        return Err(OnnxError::BadModel("two graphs"));
-                    }
-                }
+                (7, _) if graph.is_some() => return Err(OnnxError::BadModel("two graphs")),
+                (7, value) => graph = Some(length_delimited(value)?),
                 (8, value) => {
                     let mut domain = "";
                     let mut version = None;
-                    for field in bytes_of(value)?.fields() {
+                    for field in length_delimited(value)?.fields() {
                         match field.map_err(malformed)? {
                             (1, v) => domain = string(v)?,
                             (2, v) => version = Some(int(v)?),
@@ -91,10 +89,6 @@ impl<'a> Model<'a> {
     }
 }
 
-fn bytes_of(value: Value<'_>) -> Result<Bytes<'_>, OnnxError> {
-    bytes(value)
-}
-
 /// `GraphProto`'s repeated fields.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Graph<'a> {
@@ -110,7 +104,7 @@ impl<'a> Graph<'a> {
         for field in self.bytes.fields() {
             let (n, value) = field.map_err(malformed)?;
             if n == number {
-                f(bytes(value)?)?;
+                f(length_delimited(value)?)?;
             }
         }
         Ok(())
@@ -210,20 +204,20 @@ impl<'a> ValueInfo<'a> {
                 (1, v) => info.name = string(v)?,
                 // TypeProto.tensor_type.shape.dim[].dim_value
                 (2, v) => {
-                    for field in bytes(v)?.fields() {
+                    for field in length_delimited(v)?.fields() {
                         let (1, tensor_type) = field.map_err(malformed)? else {
                             continue;
                         };
-                        for field in bytes(tensor_type)?.fields() {
+                        for field in length_delimited(tensor_type)?.fields() {
                             let (2, shape) = field.map_err(malformed)? else {
                                 continue;
                             };
-                            for field in bytes(shape)?.fields() {
+                            for field in length_delimited(shape)?.fields() {
                                 let (1, dim) = field.map_err(malformed)? else {
                                     continue;
                                 };
                                 let mut value = None;
-                                for field in bytes(dim)?.fields() {
+                                for field in length_delimited(dim)?.fields() {
                                     if let (1, v) = field.map_err(malformed)? {
                                         value = u64::try_from(int(v)?).ok();
                                     }
@@ -320,7 +314,7 @@ impl<'a> Node<'a> {
     ) -> Result<(), OnnxError> {
         for field in self.bytes.fields() {
             if let (5, v) = field.map_err(malformed)? {
-                f(Attribute::parse(bytes(v)?)?)?;
+                f(Attribute::parse(length_delimited(v)?)?)?;
             }
         }
         Ok(())
@@ -372,7 +366,7 @@ impl<'a> Attribute<'a> {
                 (1, v) => a.name = string(v)?,
                 (2, Value::Fixed32(raw)) => a.float = Some(f32::from_le_bytes(raw)),
                 (3, v) => a.int = Some(int(v)?),
-                (5, v) => a.tensor = Some(bytes(v)?),
+                (5, v) => a.tensor = Some(length_delimited(v)?),
                 _ => {}
             }
         }
@@ -423,7 +417,7 @@ impl<'a> Tensor<'a> {
                 .map_err(|_| OnnxError::Malformed { offset: b.offset })?,
                 (2, v) => t.data_type = int(v)? as i32,
                 (8, v) => t.name = string(v)?,
-                (9, v) => raw = Some(bytes(v)?.bytes),
+                (9, v) => raw = Some(length_delimited(v)?.bytes),
                 (14, Value::Varint(1)) => external = true,
                 _ => {}
             }

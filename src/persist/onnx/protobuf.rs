@@ -45,7 +45,7 @@ impl<'a> Bytes<'a> {
 }
 
 /// The fields of a message, in the order they are written.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub(super) struct Fields<'a> {
     bytes: &'a [u8],
     at: usize,
