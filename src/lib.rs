@@ -39,8 +39,8 @@ pub use layers::activation::{Identity, ReLU, Sigmoid, Softmax, Step, Tanh};
 pub use layers::int8::{Int8Linear, Int8ReLU, Int8Sigmoid, Int8Softmax, Int8Table, Int8Tanh};
 pub use layers::{BatchNorm, BatchNormTape, Dropout, Linear};
 pub use module::{
-    Calibrated, EndsWith, Footprint, Int8Module, Int8Net, Int8Persist, Int8Source, Layers, Module,
-    Network, Params, Quantize,
+    Calibrated, EndsWith, Footprint, Int8Import, Int8Module, Int8Net, Int8Persist, Int8Source,
+    Layers, Module, Network, Params, Quantize,
 };
 pub use scalar::{Scalar, math};
 
@@ -77,8 +77,8 @@ pub mod prelude {
     pub use crate::optim::{Adadelta, Adam, Momentum, Optimizer, Sgd, WeightDecay};
     pub use crate::train::{EarlyStopping, Reduction, Trainer, evaluate};
     pub use crate::{
-        BatchNorm, Dropout, EndsWith, Footprint, Int8Linear, Int8Module, Int8Net, Int8ReLU,
-        Int8Sigmoid, Int8Softmax, Int8Tanh, Layers, Linear, Module, Network, Params, Quantize,
-        Scalar,
+        BatchNorm, Dropout, EndsWith, Footprint, Int8Import, Int8Linear, Int8Module, Int8Net,
+        Int8ReLU, Int8Sigmoid, Int8Softmax, Int8Tanh, Layers, Linear, Module, Network, Params,
+        Quantize, Scalar,
     };
 }

@@ -9,7 +9,8 @@
 //! - `ends_with`: [`EndsWith`], for losses fused with the last activation (section 5);
 //! - `tuples`: networks as tuples of modules (section 2.2);
 //! - `stored`, `footprint`: where the trainer's copies live, and what they all cost;
-//! - `quantize`: int8 networks ([`Int8Module`]) and post-training quantization ([`Quantize`]).
+//! - `quantize`: int8 networks ([`Int8Module`]) and post-training quantization ([`Quantize`]);
+//! - `int8_import`: int8 networks built from a quantized file's operators ([`Int8Import`]).
 //!
 //! Nothing here knows a particular layer: layers (`crate::layers`) import this floor, never
 //! the other way round.
@@ -19,6 +20,7 @@ mod declare;
 mod ends_with;
 mod footprint;
 mod init;
+pub(crate) mod int8_import;
 mod layers;
 mod params;
 pub(crate) mod quantize;
@@ -30,6 +32,7 @@ pub use api::Module;
 pub use ends_with::EndsWith;
 pub use footprint::Footprint;
 pub use init::randomize_tensors;
+pub use int8_import::{Int8Import, Int8ImportError, Int8Op, Int8OpKind, Int8Ops};
 pub use layers::{AnyWidth, InputWidth, Layers, LinesUp, Network};
 pub use params::Params;
 pub use quantize::{

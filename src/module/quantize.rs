@@ -602,9 +602,18 @@ pub trait Int8Persist: Int8Source + Sized {
     fn read_fields(&mut self, input: &mut FieldReader<'_>) -> Result<(), FieldError>;
 }
 
-/// [`Int8Persist`] for tuples: `int8_persist_tuple!(A 0, B 1, ...)`.
+/// [`Int8Persist`] and [`Int8Import`](super::int8_import::Int8Import) for tuples:
+/// `int8_persist_tuple!(A 0, B 1, ...)`. Both read a file's layers in order.
 macro_rules! int8_persist_tuple {
     ($($T:ident $i:tt),+) => {
+        impl<$($T: super::int8_import::Int8Import),+> super::int8_import::Int8Import for ($($T,)+) {
+            fn import(
+                ops: &mut super::int8_import::Int8Ops<'_, '_>,
+            ) -> Result<Self, super::int8_import::Int8ImportError> {
+                Ok(($($T::import(ops)?,)+))
+            }
+        }
+
         impl<$($T: Int8Persist),+> Int8Persist for ($($T,)+) {
             fn blank() -> Self {
                 ($($T::blank(),)+)

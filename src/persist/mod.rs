@@ -14,7 +14,8 @@
 //! - [`Safetensors`]: the weights of a PyTorch `nn.Sequential` saved with
 //!   `safetensors.torch.save_file`;
 //! - [`Onnx`]: a model exported by `torch.onnx.export` (or another ONNX exporter), into the
-//!   network type the user writes.
+//!   network type the user writes;
+//! - [`Tflite`]: an int8 `.tflite` file from TensorFlow's converter, into an int8 network.
 //!
 //! int8 networks (from [`Quantize`](crate::Quantize)) have their own walk
 //! ([`Int8Persist`](crate::Int8Persist)), their own file ([`Int8WeightFile`]) and their own
@@ -27,13 +28,16 @@ mod onnx;
 mod safetensors;
 #[cfg(feature = "alloc")]
 mod source;
+mod tflite;
 mod weight_file;
 
+pub use crate::module::{Int8ImportError, Int8Op, Int8OpKind, Int8Ops};
 pub use int8_file::Int8WeightFile;
 pub use onnx::{Layers as OnnxLayers, Onnx, OnnxError, OnnxLayer, OnnxName, OnnxTensor};
 pub use safetensors::{DtypeName, ImportError, InlineName, Safetensors, Shape, TensorName};
 #[cfg(feature = "alloc")]
 pub use source::{SourceError, to_rust_source, to_rust_source_int8};
+pub use tflite::{Ops as TfliteOps, Tflite, TfliteError};
 #[cfg(feature = "std")]
 pub use weight_file::FileError;
 pub use weight_file::{LoadError, NonFinite, SaveError, WeightFile};

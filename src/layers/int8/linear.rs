@@ -2,6 +2,7 @@
 //! `FULLY_CONNECTED` with per-channel (or per-tensor) weight scales.
 
 use crate::kernels::quantized::{self, Requantize};
+use crate::module::int8_import::{Int8Import, Int8ImportError, Int8OpKind, Int8Ops};
 use crate::module::quantize::{
     FieldError, FieldReader, FieldWriter, write_source_array, write_source_params,
     write_source_rounding,
@@ -98,6 +99,38 @@ impl<const IN: usize, const OUT: usize> Int8Linear<IN, OUT> {
             *b = b.wrapping_add(self.input.zero_point.wrapping_mul(quantized::sum(row)));
         }
         bias
+    }
+}
+
+impl<const IN: usize, const OUT: usize> Int8Import for Int8Linear<IN, OUT> {
+    fn import(ops: &mut Int8Ops<'_, '_>) -> Result<Self, Int8ImportError> {
+        let layer = ops.begin_layer();
+        let op = ops.next(layer, "Int8Linear", Int8OpKind::FullyConnected)?;
+        if op.weight_shape != [OUT, IN] {
+            return Err(Int8ImportError::WrongShape {
+                layer,
+                op: op.index,
+                expected: [OUT, IN],
+                found: op.weight_shape,
+            });
+        }
+        Self::from_parts(
+            core::array::from_fn(|j| core::array::from_fn(|i| op.weight(j, i))),
+            core::array::from_fn(|j| op.bias(j)),
+            core::array::from_fn(|j| op.weight_scale(j)),
+            op.input,
+            op.output,
+            op.fused_relu,
+            ops.rounding(),
+        )
+        .map_err(|error| Int8ImportError::Quantize {
+            layer,
+            op: op.index,
+            error: match error {
+                QuantizeError::ScaleOutOfRange { .. } => QuantizeError::ScaleOutOfRange { layer },
+                other => other,
+            },
+        })
     }
 }
 

@@ -1,5 +1,6 @@
 //! The int8 ReLU (chapter section 3, in integers).
 
+use crate::module::int8_import::{Int8Import, Int8ImportError, Int8OpKind, Int8Ops};
 use crate::module::quantize::{FieldError, FieldReader, FieldWriter, write_source_params};
 use crate::quantization::{QuantParams, QuantizeError, Range, Rounding};
 use crate::{Calibrated, Int8Module, Int8Persist, Int8Source, Module, Quantize, ReLU, Scalar};
@@ -55,6 +56,24 @@ impl<T: Scalar, const N: usize> Quantize<[T; N]> for ReLU {
         _rounding: Rounding,
     ) -> Result<(Int8ReLU, QuantParams), QuantizeError> {
         Ok((Int8ReLU { params: input }, input))
+    }
+}
+
+impl Int8Import for Int8ReLU {
+    /// The ReLU fused into the operator before it, or a `RELU` operator that does not rescale.
+    fn import(ops: &mut Int8Ops<'_, '_>) -> Result<Self, Int8ImportError> {
+        let layer = ops.begin_layer();
+        if let Some(params) = ops.take_fused_relu() {
+            return Ok(Self { params });
+        }
+        let op = ops.next(layer, "Int8ReLU", Int8OpKind::Relu)?;
+        if op.input != op.output {
+            return Err(Int8ImportError::UnsupportedParams {
+                layer,
+                op: op.index,
+            });
+        }
+        Ok(Self { params: op.input })
     }
 }
 

@@ -1,6 +1,7 @@
 //! The int8 softmax (chapter section 3, in integers): TFLite's reference int8 `SOFTMAX`.
 
 use crate::kernels::quantized::{self, SoftmaxConstants};
+use crate::module::int8_import::{Int8Import, Int8ImportError, Int8OpKind, Int8Ops};
 use crate::module::quantize::{
     FieldError, FieldReader, FieldWriter, write_source_array, write_source_params,
     write_source_rounding,
@@ -70,6 +71,25 @@ impl<T: Scalar, const N: usize> Quantize<[T; N]> for Softmax {
         let layer =
             Int8Softmax::new(input, rounding).ok_or(QuantizeError::ScaleOutOfRange { layer: 0 })?;
         Ok((layer, QuantParams::UNIT_INTERVAL))
+    }
+}
+
+impl Int8Import for Int8Softmax {
+    fn import(ops: &mut Int8Ops<'_, '_>) -> Result<Self, Int8ImportError> {
+        let layer = ops.begin_layer();
+        let op = ops.next(layer, "Int8Softmax", Int8OpKind::Softmax)?;
+        // The kernel writes probabilities in steps of 1/256 from -128, as TFLite requires.
+        if op.output != QuantParams::UNIT_INTERVAL {
+            return Err(Int8ImportError::UnsupportedParams {
+                layer,
+                op: op.index,
+            });
+        }
+        Self::new(op.input, ops.rounding()).ok_or(Int8ImportError::Quantize {
+            layer,
+            op: op.index,
+            error: QuantizeError::ScaleOutOfRange { layer },
+        })
     }
 }
 

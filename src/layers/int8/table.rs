@@ -3,6 +3,7 @@
 
 use core::marker::PhantomData;
 
+use crate::module::int8_import::{Int8Import, Int8ImportError, Int8OpKind, Int8Ops};
 use crate::module::quantize::{
     FieldError, FieldReader, FieldWriter, write_source_array, write_source_params,
 };
@@ -78,7 +79,24 @@ impl<F, const N: usize> Int8Module<[i8; N]> for Int8Table<F> {
 /// The [`Quantize`] and [`Int8Source`] impls of a tabulated activation: no range of its own
 /// (its output's parameters are fixed), a table from its input's.
 macro_rules! tabulated {
-    ($float:ident) => {
+    ($float:ident, $op:ident) => {
+        impl Int8Import for Int8Table<$float> {
+            fn import(ops: &mut Int8Ops<'_, '_>) -> Result<Self, Int8ImportError> {
+                let layer = ops.begin_layer();
+                let op = ops.next(layer, stringify!($float), Int8OpKind::$op)?;
+                let built = Self::new(op.input);
+                // TFLite fixes the output's parameters; a file with others computes something
+                // this table does not.
+                if op.output != built.output {
+                    return Err(Int8ImportError::UnsupportedParams {
+                        layer,
+                        op: op.index,
+                    });
+                }
+                Ok(built)
+            }
+        }
+
         impl Int8Source for Int8Table<$float> {
             fn write_type(out: &mut dyn core::fmt::Write) -> core::fmt::Result {
                 out.write_str(concat!(
@@ -122,8 +140,8 @@ macro_rules! tabulated {
     };
 }
 
-tabulated!(Tanh);
-tabulated!(Sigmoid);
+tabulated!(Tanh, Tanh);
+tabulated!(Sigmoid, Logistic);
 
 impl<F> Int8Persist for Int8Table<F>
 where
