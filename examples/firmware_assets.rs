@@ -7,7 +7,9 @@
 //! It also writes the int8 forms: the digits net quantized (calibrated on its training
 //! images) with the same cases as int8 bytes and the host's int8 outputs, and a sine regressor
 //! of the TFLite Micro "hello world" shape (1-16-16-1, ReLU), trained here and quantized, for
-//! the firmware's flash and RAM figures.
+//! the firmware's flash and RAM figures; and the TFLite interpreter's outputs for the sine
+//! model TensorFlow's converter wrote (`tests/fixtures/tflite/sine_int8.tflite`), which the
+//! firmware loads from the `.tflite` file itself.
 //!
 //! Run: `cargo run --release --features libm --example firmware_assets`
 
@@ -158,6 +160,35 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     writeln!(source, "];")?;
     std::fs::write(format!("{dir}/sine_int8_net.rs"), source)?;
+
+    // The TFLite interpreter's bytes for the converter's own sine model, which the firmware
+    // loads from the `.tflite` file itself.
+    let fixture: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/tflite/sine_int8.json"
+    ))?)?;
+    let bytes = |key: &str| -> Result<Vec<i64>, Box<dyn std::error::Error>> {
+        fixture[key]
+            .as_array()
+            .ok_or("an array")?
+            .iter()
+            .map(|v| v.as_i64().ok_or_else(|| "an integer".into()))
+            .collect()
+    };
+    let (inputs, outputs) = (bytes("inputs")?, bytes("outputs")?);
+    let mut cases = format!(
+        "// Written by `cargo run --release --features libm --example firmware_assets` from\n\
+         // tests/fixtures/tflite/sine_int8.json: TFLite's interpreter (reference kernels) on the\n\
+         // converter's sine model.\n\n\
+         /// int8 inputs and the interpreter's int8 outputs for them.\n\
+         pub const SINE_TFLITE_CASES: [(i8, i8); {}] = [\n",
+        inputs.len()
+    );
+    for (x, y) in inputs.iter().zip(&outputs) {
+        writeln!(cases, "    ({x}, {y}),")?;
+    }
+    writeln!(cases, "];")?;
+    std::fs::write(format!("{dir}/sine_tflite_cases.rs"), cases)?;
     println!(
         "int8 digits: {int8_right} of {CASES} cases right; int8 sine: largest error {worst:.3} on [0, 2 pi]"
     );

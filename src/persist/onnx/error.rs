@@ -2,8 +2,11 @@
 
 use core::fmt;
 
-use super::OnnxName;
-use crate::persist::Shape;
+use crate::persist::{InlineName, Shape};
+
+/// Operator names, node names and tensor names, as errors report them (up to 32 bytes, so
+/// that an error stays small enough to return by value cheaply).
+pub type OnnxName = InlineName<32>;
 
 /// Why an ONNX model could not be imported. The network is unchanged.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -5,13 +5,9 @@
 //! readers do, except those that change what the tensors hold (external data) or what a node
 //! computes (attributes), which are errors when not understood.
 
-use super::OnnxError;
+use super::error::{OnnxError, OnnxName};
 use super::protobuf::{self, Bytes, Fields, Value, WireError};
-use crate::persist::{InlineName, Shape};
-
-/// Operator names, node names and tensor names, as errors report them (up to 32 bytes, so
-/// that an error stays small enough to return by value cheaply).
-pub type OnnxName = InlineName<32>;
+use crate::persist::Shape;
 
 pub(super) fn malformed(e: WireError) -> OnnxError {
     OnnxError::Malformed { offset: e.offset }

@@ -31,8 +31,7 @@ mod error;
 mod graph;
 mod protobuf;
 
-pub use error::OnnxError;
-pub use graph::OnnxName;
+pub use error::{OnnxError, OnnxName};
 
 use graph::{Graph, Model, Node, Tensor};
 use protobuf::Fields;
