@@ -57,10 +57,10 @@ fn run(path: &str, rust: Option<&str>) -> Result<String, Box<dyn std::error::Err
     let mut width = onnx.input_width().map(|w| w as usize);
     for layer in &layers {
         let (kind, out) = describe(layer, scalar)?;
-        if let (Some(w), Some(input)) = (width, linear_input(layer)) {
-            if w != input {
-                return Err(format!("layer {} takes {input} values, not {w}", layer.node()).into());
-            }
+        if let (Some(w), Some(input)) = (width, linear_input(layer))
+            && w != input
+        {
+            return Err(format!("layer {} takes {input} values, not {w}", layer.node()).into());
         }
         width = out.or(width);
         kinds.push(kind);

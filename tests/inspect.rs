@@ -68,9 +68,14 @@ fn the_printed_types_are_the_ones_the_files_load_into() {
          constnet::ReLU, constnet::Linear<16, 1, f32>);"
     ), "{matmul}");
     let f64_model = inspect(&[fixture("onnx/mlp_f64.onnx").to_str().unwrap()]);
-    assert!(f64_model.contains("constnet::BatchNorm<16, f64>"), "{f64_model}");
+    assert!(
+        f64_model.contains("constnet::BatchNorm<16, f64>"),
+        "{f64_model}"
+    );
 
-    let tflite = inspect(&[fixture("tflite/digits_tanh_sigmoid.tflite").to_str().unwrap()]);
+    let tflite = inspect(&[fixture("tflite/digits_tanh_sigmoid.tflite")
+        .to_str()
+        .unwrap()]);
     assert!(tflite.contains(
         "type QNet = (constnet::Int8Linear<64, 24>, constnet::Int8Tanh, constnet::Int8Linear<24, 16>, \
          constnet::Int8Sigmoid, constnet::Int8Linear<16, 10>, constnet::Int8Softmax);"
