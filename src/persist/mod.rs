@@ -21,6 +21,7 @@
 //! ([`Int8Persist`](crate::Int8Persist)), their own file ([`Int8WeightFile`]) and their own
 //! source export ([`to_rust_source_int8`]).
 
+mod chain;
 mod crc32;
 mod int8_file;
 mod json;

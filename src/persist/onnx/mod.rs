@@ -36,13 +36,11 @@ pub use error::{OnnxError, OnnxName};
 use graph::{Graph, Model, Node, Tensor};
 use protobuf::Fields;
 
+use super::chain::{self, Constant, GraphLayer, MAX_CONSTANTS, Mismatch};
 use super::{NonFinite, Shape};
 use crate::Scalar;
 use crate::network::LinesUp;
-use crate::schema::{Item, LayerInfo, OnnxOp, Persist, TensorInfo, Torch};
-
-/// The most constant inputs a layer's node has (batch normalization has 4).
-const MAX_TENSORS: usize = 4;
+use crate::schema::Persist;
 
 /// An ONNX model, checked and ready to load into networks.
 ///
@@ -156,103 +154,96 @@ impl<'a> Onnx<'a> {
     where
         N: Persist<T> + LinesUp,
     {
-        let mut matcher = Matcher::new(self);
-        net.visit_items(&mut |item| match item {
-            Item::Layer(info) => matcher.layer(info),
-            Item::Tensor(info, _) => {
-                if let Some((layer, tensor)) = matcher.tensor(info) {
-                    let result = self.check_tensor::<T>(&layer, &tensor, info);
-                    matcher.fail(result);
-                }
-            }
-            _ => {}
-        });
-        matcher.finish()?;
-
-        let mut matcher = Matcher::new(self);
-        N::walk_items([net], &mut |item| match item {
-            Item::Layer(info) => matcher.layer(info),
-            Item::Tensor(info, [values]) => {
-                match matcher.tensor(info) {
-                    Some((layer, Some(tensor))) => read_tensor(&layer, &tensor, info, values),
-                    // An omitted optional input (`Gemm` without a bias) is zeros.
-                    Some((_, None)) => values.fill(T::zero()),
-                    None => {}
-                }
-            }
-            _ => {}
-        });
-        Ok(())
+        let layers = || self.layers().map(|layer| layer.map(|l| l.graph));
+        chain::load_into::<T, N, _, _, _, _>(net, layers, self.non_finite).map_err(OnnxError::from)
     }
+}
 
-    fn check_tensor<T: Scalar>(
-        &self,
-        layer: &OnnxLayer<'a>,
-        tensor: &Option<Tensor<'a>>,
-        info: &TensorInfo<'_>,
-    ) -> Result<(), OnnxError> {
-        let Some(tensor) = tensor else {
-            return Ok(());
-        };
-        let node = layer.node();
-        let field = info.torch.name().unwrap_or(info.name);
-        let index = layer.index;
-        let exact = match tensor.data_type {
-            graph::FLOAT => true,
-            graph::DOUBLE => T::BYTES == 8,
-            _ => false,
-        };
-        if !exact {
-            return Err(OnnxError::WrongDtype {
-                node,
-                layer: index,
-                field,
-                expected: T::NAME,
-                found: dtype_name(tensor.data_type),
-            });
-        }
-        let mut dims = [0usize; 4];
-        let rank = info.dims.len().min(4);
-        dims[..rank].copy_from_slice(&info.dims[..rank]);
-        if matches!(info.torch, Torch::Transposed(_)) && layer.rows_are_outputs {
-            dims[..rank].reverse();
-        }
-        let expected = Shape::of(&dims[..rank]);
-        if tensor.shape() != expected {
-            return Err(OnnxError::WrongShape {
-                node,
-                layer: index,
+impl<'a> Constant for Tensor<'a> {
+    type Error = OnnxError;
+    fn dtype(&self) -> &'static str {
+        dtype_name(self.data_type)
+    }
+    fn shape(&self) -> Shape {
+        Tensor::shape(self)
+    }
+    fn each_value(&self, f: impl FnMut(usize, f64)) -> Result<(), OnnxError> {
+        Tensor::each_value(self, f)
+    }
+}
+
+impl<'a> From<Mismatch<'a, OnnxName, OnnxError>> for OnnxError {
+    fn from(m: Mismatch<'a, OnnxName, OnnxError>) -> Self {
+        match m {
+            Mismatch::Source(e) => e,
+            Mismatch::NoForm { layer, kind } => Self::NoOnnxForm { layer, kind },
+            Mismatch::WrongOp {
+                layer,
+                kind,
+                expected,
+                at,
+                found,
+            } => Self::LayerMismatch {
+                layer,
+                kind,
+                expected,
+                node: at,
+                found: OnnxName::from_text(found),
+            },
+            Mismatch::MissingLayer { layer, kind } => Self::MissingNode { layer, kind },
+            Mismatch::ExtraLayer { at, found } => Self::ExtraNode {
+                node: at,
+                op_type: OnnxName::from_text(found),
+            },
+            Mismatch::WrongShape {
+                at,
+                layer,
                 field,
                 expected,
-                found: tensor.shape(),
-            });
+                found,
+            } => Self::WrongShape {
+                node: at,
+                layer,
+                field,
+                expected,
+                found,
+            },
+            Mismatch::WrongDtype {
+                at,
+                layer,
+                field,
+                expected,
+                found,
+            } => Self::WrongDtype {
+                node: at,
+                layer,
+                field,
+                expected,
+                found,
+            },
+            Mismatch::NotFinite {
+                at,
+                layer,
+                field,
+                index,
+            } => Self::NotFinite {
+                node: at,
+                layer,
+                field,
+                index,
+            },
+            Mismatch::InvalidValue {
+                at,
+                layer,
+                field,
+                index,
+            } => Self::InvalidValue {
+                node: at,
+                layer,
+                field,
+                index,
+            },
         }
-        let domain = match info.torch {
-            Torch::StdDevOfVariance { .. } => crate::schema::Domain::NonNegative,
-            _ => info.domain,
-        };
-        let mut problem = None;
-        tensor.each_value(|i, v| {
-            if problem.is_some() {
-                return;
-            }
-            if self.non_finite == NonFinite::Reject && !T::from_f64(v).is_finite() {
-                problem = Some(OnnxError::NotFinite {
-                    node,
-                    layer: index,
-                    field,
-                    index: i,
-                });
-            } else if !domain.allows(v) {
-                problem = Some(OnnxError::InvalidValue {
-                    node,
-                    layer: index,
-                    field,
-                    index: i,
-                });
-            }
-        })?;
-        problem.map_or(Ok(()), Err)
     }
 }
 
@@ -272,147 +263,17 @@ fn dtype_name(data_type: i32) -> &'static str {
     }
 }
 
-/// Copies a checked tensor of the graph into the layer's tensor, converting as its [`Torch`]
-/// says.
-fn read_tensor<T: Scalar>(
-    layer: &OnnxLayer<'_>,
-    tensor: &Tensor<'_>,
-    info: &TensorInfo<'_>,
-    values: &mut [T],
-) {
-    // `check_tensor` found the type and size right, so the reads below succeed.
-    let _ = match info.torch {
-        Torch::Transposed(_) if layer.rows_are_outputs => {
-            let (rows, columns) = match *info.dims {
-                [rows, columns] => (rows, columns),
-                _ => (values.len(), 1),
-            };
-            // The graph's `i`-th value is row `i / rows`, column `i % rows` of the transpose.
-            tensor.each_value(|i, v| {
-                let (out, input) = (i / rows.max(1), i % rows.max(1));
-                if let Some(slot) = values.get_mut(input * columns + out) {
-                    *slot = T::from_f64(v);
-                }
-            })
-        }
-        Torch::StdDevOfVariance { eps, .. } => {
-            let (graph_eps, eps) = (T::from_f64(layer.epsilon), T::from_f64(eps));
-            tensor.each_value(|i, var| {
-                if let Some(sigma) = values.get_mut(i) {
-                    // `sigma + eps` is exactly the graph's `sqrt(var + epsilon)`.
-                    *sigma = crate::math::sqrt(T::from_f64(var) + graph_eps) - eps;
-                }
-            })
-        }
-        _ => tensor.each_value(|i, v| {
-            if let Some(slot) = values.get_mut(i) {
-                *slot = T::from_f64(v);
-            }
-        }),
-    };
-}
-
-/// Walks the network's layers beside the graph's, pairing each layer with its node and each
-/// tensor with the node's constant input; the first problem is kept.
-struct Matcher<'a> {
-    layers: Layers<'a>,
-    current: Option<OnnxLayer<'a>>,
-    next_tensor: usize,
-    index: usize,
-    result: Result<(), OnnxError>,
-}
-
-impl<'a> Matcher<'a> {
-    fn new(onnx: &Onnx<'a>) -> Self {
-        Self {
-            layers: onnx.layers(),
-            current: None,
-            next_tensor: 0,
-            index: 0,
-            result: Ok(()),
-        }
-    }
-
-    fn fail(&mut self, result: Result<(), OnnxError>) {
-        if self.result.is_ok() {
-            self.result = result;
-        }
-    }
-
-    fn layer(&mut self, info: &LayerInfo<'_>) {
-        let index = self.index;
-        self.index += 1;
-        self.current = None;
-        self.next_tensor = 0;
-        if self.result.is_err() {
-            return;
-        }
-        let kind = info.kind();
-        let result = match info.onnx {
-            OnnxOp::Dropped => Ok(()),
-            OnnxOp::Node(op) => match self.layers.next() {
-                None => Err(OnnxError::MissingNode { layer: index, kind }),
-                Some(Err(e)) => Err(e),
-                Some(Ok(mut layer)) if layer.op == op => {
-                    layer.index = index;
-                    self.current = Some(layer);
-                    Ok(())
-                }
-                Some(Ok(layer)) => Err(OnnxError::LayerMismatch {
-                    layer: index,
-                    kind,
-                    expected: op,
-                    node: layer.node(),
-                    found: OnnxName::from_text(layer.op),
-                }),
-            },
-            _ => Err(OnnxError::NoOnnxForm { layer: index, kind }),
-        };
-        self.fail(result);
-    }
-
-    /// The node's constant input for this tensor of the current layer (`None` inside when the
-    /// node omits it), or `None` when the tensor is not in ONNX graphs or a problem was found.
-    #[allow(clippy::type_complexity)]
-    fn tensor(&mut self, info: &TensorInfo<'_>) -> Option<(OnnxLayer<'a>, Option<Tensor<'a>>)> {
-        info.torch.name()?;
-        let layer = self.current?;
-        if self.result.is_err() {
-            return None;
-        }
-        let at = self.next_tensor;
-        self.next_tensor += 1;
-        Some((layer, layer.tensors.get(at).copied().flatten()))
-    }
-
-    fn finish(mut self) -> Result<(), OnnxError> {
-        self.result?;
-        match self.layers.next() {
-            None => Ok(()),
-            Some(Err(e)) => Err(e),
-            Some(Ok(extra)) => Err(OnnxError::ExtraNode {
-                node: extra.node(),
-                op_type: OnnxName::from_text(extra.op),
-            }),
-        }
-    }
-}
-
 /// One layer of an ONNX graph: a node (or a `MatMul` and its `Add`) and its constant inputs.
 #[derive(Clone, Copy, Debug)]
 pub struct OnnxLayer<'a> {
     node: Node<'a>,
-    op: &'a str,
-    tensors: [Option<Tensor<'a>>; MAX_TENSORS],
-    rows_are_outputs: bool,
-    epsilon: f64,
-    index: usize,
+    graph: GraphLayer<'a, Tensor<'a>, OnnxName>,
 }
 
 impl<'a> OnnxLayer<'a> {
     /// The operator, as a layer declares it: `"Gemm"` also for a `MatMul` and its `Add`.
     pub fn op(&self) -> &'a str {
-        self.op
+        self.graph.op
     }
 
     /// The node's name (its first output's, when it has none).
@@ -423,12 +284,12 @@ impl<'a> OnnxLayer<'a> {
     /// The node's constant inputs in order (weight, then bias; batch normalization's scale,
     /// bias, mean and variance); `None` for an omitted optional one.
     pub fn tensors(&self) -> impl Iterator<Item = Option<OnnxTensor<'a>>> + '_ {
-        let count = match self.op {
+        let count = match self.graph.op {
             "Gemm" => 2,
             "BatchNormalization" => 4,
             _ => 0,
         };
-        self.tensors[..count]
+        self.graph.constants[..count]
             .iter()
             .map(|t| t.map(|tensor| OnnxTensor { tensor }))
     }
@@ -436,12 +297,12 @@ impl<'a> OnnxLayer<'a> {
     /// For a matrix: `true` when its rows are the layer's outputs (`OUT x IN`, PyTorch's
     /// layout, `Gemm` with `transB = 1`), `false` when they are its inputs (`MatMul`).
     pub fn rows_are_outputs(&self) -> bool {
-        self.rows_are_outputs
+        self.graph.rows_are_outputs
     }
 
     /// Batch normalization's `epsilon` (`1e-5` when the node does not give it).
     pub fn epsilon(&self) -> f64 {
-        self.epsilon
+        self.graph.epsilon
     }
 }
 
@@ -506,7 +367,7 @@ impl<'a> Layers<'a> {
                 Err(e) => return Some(Err(e)),
             };
             match self.layer_of(node) {
-                Ok(Some(layer)) => return Some(Ok(layer)),
+                Ok(Some(graph)) => return Some(Ok(OnnxLayer { node, graph })),
                 Ok(None) => {}
                 Err(e) => return Some(Err(e)),
             }
@@ -569,7 +430,11 @@ impl<'a> Layers<'a> {
     }
 
     /// The layer `node` is, `None` for a node that changes nothing (dropped).
-    fn layer_of(&mut self, node: Node<'a>) -> Result<Option<OnnxLayer<'a>>, OnnxError> {
+    #[allow(clippy::type_complexity)]
+    fn layer_of(
+        &mut self,
+        node: Node<'a>,
+    ) -> Result<Option<GraphLayer<'a, Tensor<'a>, OnnxName>>, OnnxError> {
         let unsupported = || OnnxError::UnsupportedOperator {
             node: node.label(),
             op_type: OnnxName::from_text(node.op_type),
@@ -578,13 +443,12 @@ impl<'a> Layers<'a> {
             return Err(unsupported());
         }
         self.follow(&node)?;
-        let mut layer = OnnxLayer {
-            node,
+        let mut layer = GraphLayer {
             op: node.op_type,
-            tensors: [None; MAX_TENSORS],
+            at: node.label(),
+            constants: [None; MAX_CONSTANTS],
             rows_are_outputs: false,
             epsilon: 1e-5,
-            index: 0,
         };
         let bad_attribute = |name: &str| OnnxError::UnsupportedAttribute {
             node: node.label(),
@@ -637,14 +501,14 @@ impl<'a> Layers<'a> {
                     ("alpha" | "beta", _, Some(1.0)) => Ok(()),
                     _ => Err(bad_attribute(a.name)),
                 })?;
-                layer.tensors[0] =
+                layer.constants[0] =
                     Some(self.constant(&node, 1)?.ok_or_else(|| bad_attribute("B"))?);
-                layer.tensors[1] = self.constant(&node, 2)?;
+                layer.constants[1] = self.constant(&node, 2)?;
                 Ok(Some(layer))
             }
             "MatMul" => {
                 layer.op = "Gemm";
-                layer.tensors[0] =
+                layer.constants[0] =
                     Some(self.constant(&node, 1)?.ok_or_else(|| bad_attribute("B"))?);
                 // The bias, if the next node adds a constant to the product.
                 let mut ahead = self.nodes.clone();
@@ -660,7 +524,7 @@ impl<'a> Layers<'a> {
                         let other = next.inputs().iter().position(|&i| i != self.current);
                         let bias = other.map(|at| self.constant(&next, at)).transpose()?;
                         self.follow(&next)?;
-                        layer.tensors[1] = bias.flatten();
+                        layer.constants[1] = bias.flatten();
                         self.nodes = ahead;
                     }
                     break;
@@ -678,7 +542,7 @@ impl<'a> Layers<'a> {
                     | ("spatial", Some(1), _) => Ok(()),
                     _ => Err(bad_attribute(a.name)),
                 })?;
-                for (at, slot) in layer.tensors.iter_mut().enumerate() {
+                for (at, slot) in layer.constants.iter_mut().enumerate() {
                     *slot = Some(
                         self.constant(&node, at + 1)?
                             .ok_or_else(|| bad_attribute("scale, B, mean or var"))?,
