@@ -272,6 +272,13 @@ fn write_value(
 /// The int8 type of a `.tflite` file.
 fn tflite_type(bytes: &[u8]) -> Result<String, Box<dyn std::error::Error>> {
     let tflite = Tflite::parse(bytes)?;
+    if !tflite.is_quantized() {
+        return Err(
+            "a float .tflite file: inspect prints the types of int8 ones (a float file's \
+                    FULLY_CONNECTED layers load as Linear with Tflite::load_float)"
+                .into(),
+        );
+    }
     let mut kinds = Vec::new();
     for op in tflite.ops() {
         let [output, input] = op.weight_shape;

@@ -196,16 +196,86 @@ fn a_file_that_does_not_fit_is_a_typed_error_naming_operator_and_layer() {
         Tflite::parse(&file("sine_f32")[..4]).unwrap_err(),
         TfliteError::NotTflite
     );
-    // A float model is not an int8 one.
+    // A float model is not an int8 one, nor the other way round.
+    let float = file("sine_f32");
+    assert_eq!(
+        Tflite::parse(&float).unwrap().load::<Sine>().unwrap_err(),
+        TfliteError::Precision { int8_file: false }
+    );
+    assert_eq!(
+        tflite
+            .load_float::<f32, (Linear<64, 24>, Tanh)>()
+            .unwrap_err(),
+        TfliteError::Precision { int8_file: true }
+    );
+}
+
+type SineF32 = (Linear<1, 16>, ReLU, Linear<16, 16>, ReLU, Linear<16, 1>);
+
+#[test]
+fn a_float_model_loads_into_a_float_net_with_the_interpreters_outputs() {
+    let bytes = file("sine_f32");
+    let tflite = Tflite::parse(&bytes).unwrap();
+    assert!(!tflite.is_quantized());
+    let net: SineF32 = tflite.load_float().unwrap();
+    let reference = json("sine_f32");
+    let inputs = reference["inputs"].as_array().unwrap();
+    let outputs = reference["outputs"].as_array().unwrap();
+    assert_eq!(inputs.len(), 64);
+    let mut worst = 0.0f64;
+    for (x, y) in inputs.iter().zip(outputs) {
+        let out = net.forward(&[x.as_f64().unwrap() as f32])[0];
+        worst = worst.max((f64::from(out) - y.as_f64().unwrap()).abs());
+    }
+    eprintln!("sine_f32: largest difference from the interpreter {worst:e}");
+    assert!(worst < 1e-6, "{worst:e}");
+
+    // The fused ReLUs are layers of their own in a float net: without them, the graph's
+    // second layer is a RELU where the net has a Linear.
+    let err = tflite
+        .load_float::<f32, (Linear<1, 16>, Linear<16, 16>, Linear<16, 1>)>()
+        .unwrap_err();
+    assert_eq!(
+        err,
+        TfliteError::FloatMismatch {
+            layer: 1,
+            kind: "Linear",
+            op: 0,
+            found: "RELU"
+        }
+    );
+    let err = tflite
+        .load_float::<f32, (Linear<1, 8>, ReLU, Linear<8, 16>, ReLU, Linear<16, 1>)>()
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "operator 0: its weight has shape [16, 1], layer 0 needs [8, 1]"
+    );
+    // Unchanged on error, even where the layers before the failing one fit.
+    let mut kept = (
+        Linear::<1, 16>::zeros(),
+        ReLU,
+        Linear::<16, 16>::zeros(),
+        ReLU,
+        Linear::<16, 2>::zeros(),
+    );
+    kept.0.w[0][0] = 3.0;
     assert!(matches!(
-        Tflite::parse(&file("sine_f32")).unwrap_err(),
-        TfliteError::BadTensor { .. }
+        tflite.load_float_into(&mut kept),
+        Err(TfliteError::WrongShape {
+            op: 2,
+            layer: 4,
+            ..
+        })
     ));
+    assert_eq!(kept.0.w[0][0], 3.0);
+    assert!(kept.2.w.iter().flatten().all(|&w| w == 0.0));
 }
 
 /// Parses and loads `bytes`, which must not panic.
 fn try_load(bytes: &[u8]) {
     if let Ok(tflite) = Tflite::parse(bytes) {
+        let _ = tflite.load_float::<f32, SineF32>();
         let _ = tflite.load::<Sine>();
         let _ = tflite.load::<(Int8Linear<1, 16>, Int8Linear<16, 16>, Int8Linear<16, 1>)>();
         let _ = tflite.ops().count();
@@ -214,11 +284,16 @@ fn try_load(bytes: &[u8]) {
 
 #[test]
 fn truncations_and_single_byte_changes_never_panic() {
-    let bytes = file("sine_int8");
+    for name in ["sine_int8", "sine_f32"] {
+        truncate_and_change(&file(name));
+    }
+}
+
+fn truncate_and_change(bytes: &[u8]) {
     for len in 0..bytes.len() {
         try_load(&bytes[..len]);
     }
-    let mut changed = bytes.clone();
+    let mut changed = bytes.to_vec();
     for at in 0..bytes.len() {
         for value in [0x00, 0xff, bytes[at] ^ 0x80, bytes[at].wrapping_add(1)] {
             changed[at] = value;

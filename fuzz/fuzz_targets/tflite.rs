@@ -5,7 +5,9 @@
 
 use constnet::persist::Tflite;
 use constnet::quantization::Rounding;
-use constnet::{Int8Linear, Int8Module, Int8ReLU, Int8Sigmoid, Int8Softmax, Int8Tanh};
+use constnet::{
+    Int8Linear, Int8Module, Int8ReLU, Int8Sigmoid, Int8Softmax, Int8Tanh, Linear, Module, ReLU,
+};
 use libfuzzer_sys::fuzz_target;
 
 type Sine = (
@@ -24,10 +26,15 @@ type Mixed = (
     Int8Softmax,
 );
 
+type FloatSine = (Linear<1, 16>, ReLU, Linear<16, 16>, ReLU, Linear<16, 1>);
+
 fuzz_target!(|data: &[u8]| {
     let Ok(tflite) = Tflite::parse(data) else {
         return;
     };
+    if let Ok(net) = tflite.load_float::<f32, FloatSine>() {
+        let _ = net.forward(&[0.5]);
+    }
     for op in tflite.ops() {
         let _ = (op.weight(0, 0), op.weight_scale(0), op.bias(0));
     }

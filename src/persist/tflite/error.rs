@@ -2,7 +2,68 @@
 
 use core::fmt;
 
+use super::super::chain::Mismatch;
 use crate::module::Int8ImportError;
+use crate::persist::Shape;
+
+/// The `.tflite` name of an operator given in the ONNX vocabulary the float import matches in.
+fn tflite_name(op: &str) -> &'static str {
+    match op {
+        "Gemm" => "FULLY_CONNECTED",
+        "Relu" => "RELU",
+        "Tanh" => "TANH",
+        "Sigmoid" => "LOGISTIC",
+        "Softmax" => "SOFTMAX",
+        _ => "another operator",
+    }
+}
+
+impl From<Mismatch<'_, usize, TfliteError>> for TfliteError {
+    fn from(m: Mismatch<'_, usize, TfliteError>) -> Self {
+        match m {
+            Mismatch::Source(e) => e,
+            Mismatch::NoForm { layer, kind } => Self::NoFloatForm { layer, kind },
+            Mismatch::WrongOp {
+                layer,
+                kind,
+                at,
+                found,
+                ..
+            } => Self::FloatMismatch {
+                layer,
+                kind,
+                op: at,
+                found: tflite_name(found),
+            },
+            Mismatch::MissingLayer { layer, kind } => Self::MissingOp { layer, kind },
+            Mismatch::ExtraLayer { at, found } => Self::ExtraOp {
+                op: at,
+                found: tflite_name(found),
+            },
+            Mismatch::WrongShape {
+                at,
+                layer,
+                field,
+                expected,
+                found,
+            } => Self::WrongShape {
+                op: at,
+                layer,
+                field,
+                expected,
+                found,
+            },
+            // Every weight of a float file is a float, taken as it is (non-finite values too):
+            // these cannot happen for the crate's layers.
+            Mismatch::WrongDtype { at, .. }
+            | Mismatch::NotFinite { at, .. }
+            | Mismatch::InvalidValue { at, .. } => Self::UnsupportedOptions {
+                op: at,
+                what: "a weight its layer cannot take",
+            },
+        }
+    }
+}
 
 /// Why a `.tflite` file could not be imported. The network is unchanged.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -49,8 +110,60 @@ pub enum TfliteError {
         /// What is wrong.
         what: &'static str,
     },
-    /// The operators do not make the network's layers.
+    /// The operators do not make the int8 network's layers.
     Layer(Int8ImportError),
+    /// An int8 file given to [`Tflite::load_float`](super::Tflite::load_float), or a float
+    /// one to [`Tflite::load`](super::Tflite::load).
+    Precision {
+        /// Whether the file is int8.
+        int8_file: bool,
+    },
+    /// The float network's layer has no counterpart in a graph (a custom layer declared
+    /// without `onnx:`, batch normalization).
+    NoFloatForm {
+        /// Index of the layer in the network (nested tuples flattened).
+        layer: usize,
+        /// Its kind.
+        kind: &'static str,
+    },
+    /// The operator where the float network has this layer is another one.
+    FloatMismatch {
+        /// Index of the layer.
+        layer: usize,
+        /// Its kind (`"Linear"`).
+        kind: &'static str,
+        /// The operator's index.
+        op: usize,
+        /// What the operator is (`"TANH"`, or `"RELU"` for one fused into the operator).
+        found: &'static str,
+    },
+    /// The graph ends before the float network's layers do.
+    MissingOp {
+        /// Index of the first layer with no operator.
+        layer: usize,
+        /// Its kind.
+        kind: &'static str,
+    },
+    /// The graph goes on after the float network's last layer.
+    ExtraOp {
+        /// The first operator with no layer.
+        op: usize,
+        /// What it is.
+        found: &'static str,
+    },
+    /// A float weight's shape is not the one the layer needs (`[OUT, IN]` for the weights).
+    WrongShape {
+        /// The operator's index.
+        op: usize,
+        /// Index of the layer.
+        layer: usize,
+        /// The tensor (`weight`, `bias`).
+        field: &'static str,
+        /// The shape the layer needs.
+        expected: Shape,
+        /// The file's.
+        found: Shape,
+    },
 }
 
 impl From<Int8ImportError> for TfliteError {
@@ -81,6 +194,41 @@ impl fmt::Display for TfliteError {
             ),
             Self::BadTensor { tensor, what } => write!(f, ".tflite tensor {tensor}: {what}"),
             Self::Layer(e) => write!(f, "{e}"),
+            Self::Precision { int8_file: true } => {
+                f.write_str("an int8 .tflite file: load it into an int8 network with `load`")
+            }
+            Self::Precision { int8_file: false } => {
+                f.write_str("a float .tflite file: load it into a float network with `load_float`")
+            }
+            Self::NoFloatForm { layer, kind } => {
+                write!(f, "layer {layer} ({kind}) has no .tflite operator")
+            }
+            Self::FloatMismatch {
+                layer,
+                kind,
+                op,
+                found,
+            } => write!(
+                f,
+                "layer {layer} ({kind}) does not compute operator {op} ({found})"
+            ),
+            Self::MissingOp { layer, kind } => {
+                write!(f, "the graph ends before layer {layer} ({kind})")
+            }
+            Self::ExtraOp { op, found } => write!(
+                f,
+                "the graph goes on after the network's last layer, with operator {op} ({found})"
+            ),
+            Self::WrongShape {
+                op,
+                layer,
+                field,
+                expected,
+                found,
+            } => write!(
+                f,
+                "operator {op}: its {field} has shape {found}, layer {layer} needs {expected}"
+            ),
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Import from TensorFlow Lite: an int8 `.tflite` file, as TensorFlow's converter writes it
-//! with full integer quantization, into an int8 network of a type the user wrote.
+//! with full integer quantization, into an int8 network of a type the user wrote; and a float
+//! `.tflite` file into a float network ([`Tflite::load_float`]).
 //!
 //! A `.tflite` file is a FlatBuffer (schema `tflite/schema.fbs`, identifier `TFL3`) holding
 //! operator codes, one graph of tensors and operators, and the buffers with the weights. It is
@@ -33,8 +34,13 @@ pub use error::TfliteError;
 
 use flatbuffer::{Broken, Table, Vector};
 
+use super::chain::{self, Constant, GraphLayer, MAX_CONSTANTS};
+use super::{NonFinite, Shape};
+use crate::Scalar;
 use crate::module::{Int8Import, Int8Op, Int8OpKind, Int8Ops};
+use crate::network::LinesUp;
 use crate::quantization::{QuantParams, Rounding};
+use crate::schema::Persist;
 
 impl From<Broken> for TfliteError {
     fn from(b: Broken) -> Self {
@@ -101,6 +107,8 @@ pub struct Tflite<'a> {
     input: QuantParams,
     output: QuantParams,
     rounding: Rounding,
+    /// An int8 model (else a float one).
+    quantized: bool,
 }
 
 impl<'a> Tflite<'a> {
@@ -139,6 +147,7 @@ impl<'a> Tflite<'a> {
             input: QuantParams::UNIT_INTERVAL,
             output: QuantParams::UNIT_INTERVAL,
             rounding: Rounding::default(),
+            quantized: true,
         };
         // The chain, and the float interface at its ends.
         let mut current = inputs.i32(0)?;
@@ -171,7 +180,17 @@ impl<'a> Tflite<'a> {
         if file.first >= file.end {
             return Err(TfliteError::BadModel("no layers"));
         }
-        // Every layer's operator converts; the int8 ends' parameters.
+        // A float model: every layer converts, and there are no quantization parameters.
+        let first = file.operators.table(file.first)?;
+        let (first_input, _) = file.ends_of(file.first, &first)?;
+        if file.tensor(first_input)?.i8(1, FLOAT32)? == FLOAT32 {
+            file.quantized = false;
+            for layer in file.float_layers() {
+                layer?;
+            }
+            return Ok(file);
+        }
+        // An int8 model: every layer's operator converts; the int8 ends' parameters.
         let mut ops = file.ops();
         for op in ops.by_ref() {
             if op.index == file.first {
@@ -210,8 +229,131 @@ impl<'a> Tflite<'a> {
         }
     }
 
+    /// `true` for an int8 model (load it with [`Tflite::load`]), `false` for a float one
+    /// ([`Tflite::load_float`]).
+    pub fn is_quantized(&self) -> bool {
+        self.quantized
+    }
+
+    /// A float network of type `N` with the weights of a float model (converted without
+    /// quantization). Its operators are matched to the layers as in the ONNX import (each
+    /// layer's [`OnnxOp`](crate::schema::OnnxOp)): `FULLY_CONNECTED` is a
+    /// [`Linear`](crate::Linear) (and its fused `RELU` a [`ReLU`](crate::ReLU) after it),
+    /// `RELU`, `TANH`, `LOGISTIC` and `SOFTMAX` the activations.
+    pub fn load_float<T: Scalar, N>(&self) -> Result<N, TfliteError>
+    where
+        N: Persist<T> + LinesUp + Default,
+    {
+        let mut net = N::default();
+        self.load_float_into(&mut net)?;
+        Ok(net)
+    }
+
+    /// Replaces the weights of `net` with those of a float model; on an error `net` is
+    /// unchanged.
+    pub fn load_float_into<T: Scalar, N>(&self, net: &mut N) -> Result<(), TfliteError>
+    where
+        N: Persist<T> + LinesUp,
+    {
+        if self.quantized {
+            return Err(TfliteError::Precision { int8_file: true });
+        }
+        chain::load_into::<T, N, _, _, _, _>(net, || self.float_layers(), NonFinite::Accept)
+            .map_err(TfliteError::from)
+    }
+
+    /// The layers of a float model, in the ONNX import's vocabulary.
+    fn float_layers(&self) -> FloatLayers<'a> {
+        FloatLayers {
+            file: *self,
+            next: self.first,
+            fused_relu: None,
+            failed: false,
+        }
+    }
+
+    /// Operator `op` of a float model as a graph layer, and whether a ReLU is fused into it.
+    fn float_layer(
+        &self,
+        op: usize,
+    ) -> Result<(GraphLayer<'a, FloatConstant<'a>, usize>, bool), TfliteError> {
+        let operator = self.operators.table(op)?;
+        let code = self.code(&operator)?;
+        let inputs = operator
+            .vector(1, 4)?
+            .ok_or(TfliteError::NotAChain { op })?;
+        let (input, output) = self.ends_of(op, &operator)?;
+        for value in [input, output] {
+            if self.tensor(value)?.i8(1, FLOAT32)? != FLOAT32 {
+                return Err(TfliteError::BadTensor {
+                    tensor: value as usize,
+                    what: "a float value is needed in a float model",
+                });
+            }
+        }
+        let mut layer = GraphLayer {
+            op: "",
+            at: op,
+            constants: [None; MAX_CONSTANTS],
+            rows_are_outputs: true,
+            epsilon: 0.0,
+        };
+        let unsupported = |what| TfliteError::UnsupportedOptions { op, what };
+        let options = operator.table(4)?;
+        let mut fused_relu = false;
+        layer.op = match code {
+            code::FULLY_CONNECTED => {
+                if let Some(options) = options {
+                    fused_relu = match options.i8(0, FUSED_NONE)? {
+                        FUSED_NONE => false,
+                        FUSED_RELU => true,
+                        _ => return Err(unsupported("a fused activation other than RELU")),
+                    };
+                    if options.i8(1, 0)? != 0 {
+                        return Err(unsupported("a weights format other than DEFAULT"));
+                    }
+                }
+                if inputs.len() < 2 {
+                    return Err(TfliteError::NotAChain { op });
+                }
+                let weights = inputs.i32(1)?;
+                let [rows, columns] = self.shape::<2>(weights)?;
+                let data = self.constant(weights, FLOAT32, rows * columns, 4)?;
+                layer.constants[0] = Some(FloatConstant {
+                    data,
+                    shape: Shape::of(&[rows, columns]),
+                });
+                let bias = if inputs.len() > 2 { inputs.i32(2)? } else { -1 };
+                if bias >= 0 {
+                    let [len] = self.shape::<1>(bias)?;
+                    let data = self.constant(bias, FLOAT32, len, 4)?;
+                    layer.constants[1] = Some(FloatConstant {
+                        data,
+                        shape: Shape::of(&[len]),
+                    });
+                }
+                "Gemm"
+            }
+            code::RELU => "Relu",
+            code::TANH => "Tanh",
+            code::LOGISTIC => "Sigmoid",
+            code::SOFTMAX => {
+                let beta = options.map_or(Ok(1.0), |o| o.f32(0, 0.0))?;
+                if beta != 1.0 {
+                    return Err(unsupported("a softmax beta other than 1"));
+                }
+                "Softmax"
+            }
+            code => return Err(TfliteError::UnsupportedOperator { op, code }),
+        };
+        Ok((layer, fused_relu))
+    }
+
     /// An int8 network of type `N` built from the file's operators.
     pub fn load<N: Int8Import>(&self) -> Result<N, TfliteError> {
+        if !self.quantized {
+            return Err(TfliteError::Precision { int8_file: false });
+        }
         let mut source = self.ops();
         let mut ops = Int8Ops::new(&mut source, self.rounding);
         let net = N::import(&mut ops)?;
@@ -425,6 +567,71 @@ impl<'a> Tflite<'a> {
             _ => {}
         }
         Ok(int8)
+    }
+}
+
+/// A float model's constant: `f32` values, little-endian.
+#[derive(Clone, Copy, Debug)]
+struct FloatConstant<'a> {
+    data: &'a [u8],
+    shape: Shape,
+}
+
+impl Constant for FloatConstant<'_> {
+    type Error = TfliteError;
+    fn dtype(&self) -> &'static str {
+        "float"
+    }
+    fn shape(&self) -> Shape {
+        self.shape
+    }
+    fn each_value(&self, mut f: impl FnMut(usize, f64)) -> Result<(), TfliteError> {
+        for (i, bytes) in self.data.chunks_exact(4).enumerate() {
+            let mut raw = [0; 4];
+            raw.copy_from_slice(bytes);
+            f(i, f64::from(f32::from_le_bytes(raw)));
+        }
+        Ok(())
+    }
+}
+
+/// The layers of a float model: each operator, and a ReLU after one it is fused into.
+struct FloatLayers<'a> {
+    file: Tflite<'a>,
+    next: usize,
+    /// The operator a ReLU is fused into, still to be given as its own layer.
+    fused_relu: Option<usize>,
+    failed: bool,
+}
+
+impl<'a> Iterator for FloatLayers<'a> {
+    type Item = Result<GraphLayer<'a, FloatConstant<'a>, usize>, TfliteError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if let Some(op) = self.fused_relu.take() {
+            return Some(Ok(GraphLayer {
+                op: "Relu",
+                at: op,
+                constants: [None; MAX_CONSTANTS],
+                rows_are_outputs: true,
+                epsilon: 0.0,
+            }));
+        }
+        if self.next >= self.file.end || self.failed {
+            return None;
+        }
+        let op = self.next;
+        self.next += 1;
+        match self.file.float_layer(op) {
+            Ok((layer, fused)) => {
+                self.fused_relu = fused.then_some(op);
+                Some(Ok(layer))
+            }
+            Err(e) => {
+                self.failed = true;
+                Some(Err(e))
+            }
+        }
     }
 }
 
