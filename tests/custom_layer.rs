@@ -199,3 +199,27 @@ fn it_imports_from_safetensors_by_its_declared_names() {
     );
     assert_eq!(loaded, net);
 }
+
+#[test]
+fn without_an_onnx_form_it_is_refused_by_the_onnx_import_by_name() {
+    // The layer declares no `onnx:` operator, so the import cannot pair it with a node: it
+    // says which layer, instead of guessing.
+    let model = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/onnx/mlp_bn_folded.onnx"
+    ))
+    .unwrap();
+    let onnx = constnet::persist::Onnx::parse(&model).unwrap();
+    let mut net: (ScaleShift<4>, Linear<4, 16>, Tanh) = Layers::init(&mut rng(5));
+    let before = net.clone();
+    let error = onnx.load_into(&mut net).unwrap_err();
+    assert_eq!(
+        error,
+        constnet::persist::OnnxError::NoOnnxForm {
+            layer: 0,
+            kind: "ScaleShift"
+        }
+    );
+    assert_eq!(error.to_string(), "layer 0 (ScaleShift) has no ONNX form");
+    assert_eq!(net, before);
+}
