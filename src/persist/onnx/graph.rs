@@ -261,12 +261,11 @@ impl<'a> Node<'a> {
             match field.map_err(malformed)? {
                 (1, v) => {
                     let input = string(v)?;
-                    *node
-                        .inputs
-                        .get_mut(node.input_count)
-                        .ok_or(OnnxError::Malformed {
-                            offset: bytes.offset,
-                        })? = input;
+                    // Inputs past the capacity are counted, not kept: no supported operator
+                    // has that many, and `inputs` then refuses the node by its operator.
+                    if let Some(slot) = node.inputs.get_mut(node.input_count) {
+                        *slot = input;
+                    }
                     node.input_count += 1;
                 }
                 (2, v) => {
@@ -298,9 +297,10 @@ impl<'a> Node<'a> {
         })
     }
 
-    /// The inputs actually given (an empty name is an omitted optional input).
-    pub(super) fn inputs(&self) -> &[&'a str] {
-        &self.inputs[..self.input_count]
+    /// The inputs actually given (an empty name is an omitted optional input), or `None` for
+    /// a node with more than any supported operator takes.
+    pub(super) fn inputs(&self) -> Option<&[&'a str]> {
+        self.inputs.get(..self.input_count)
     }
 
     /// Each attribute.

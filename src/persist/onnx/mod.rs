@@ -402,7 +402,7 @@ impl<'a> Layers<'a> {
     fn follow(&mut self, node: &Node<'a>) -> Result<(), OnnxError> {
         let mut computed = 0;
         let mut follows = false;
-        for &input in node.inputs() {
+        for &input in node.inputs().unwrap_or_default() {
             if !input.is_empty() && self.graph.constant(input)?.is_none() {
                 computed += 1;
                 follows |= input == self.current;
@@ -417,7 +417,7 @@ impl<'a> Layers<'a> {
 
     /// The constant input `at` of `node` (`None` when omitted).
     fn constant(&self, node: &Node<'a>, at: usize) -> Result<Option<Tensor<'a>>, OnnxError> {
-        match node.inputs().get(at) {
+        match node.inputs().unwrap_or_default().get(at) {
             None | Some(&"") => Ok(None),
             Some(&name) => match self.graph.constant(name)? {
                 Some(t) => Ok(Some(t)),
@@ -439,7 +439,7 @@ impl<'a> Layers<'a> {
             node: node.label(),
             op_type: OnnxName::from_text(node.op_type),
         };
-        if !(node.domain.is_empty() || node.domain == "ai.onnx") {
+        if !(node.domain.is_empty() || node.domain == "ai.onnx") || node.inputs().is_none() {
             return Err(unsupported());
         }
         self.follow(&node)?;
@@ -520,8 +520,9 @@ impl<'a> Layers<'a> {
                     if next.op_type == "Constant" {
                         continue;
                     }
-                    if next.op_type == "Add" && next.inputs().contains(&self.current) {
-                        let other = next.inputs().iter().position(|&i| i != self.current);
+                    let next_inputs = next.inputs().unwrap_or_default();
+                    if next.op_type == "Add" && next_inputs.contains(&self.current) {
+                        let other = next_inputs.iter().position(|&i| i != self.current);
                         let bias = other.map(|at| self.constant(&next, at)).transpose()?;
                         self.follow(&next)?;
                         layer.constants[1] = bias.flatten();
@@ -552,5 +553,159 @@ impl<'a> Layers<'a> {
             }
             _ => Err(unsupported()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Graphs written by hand in the wire format, for what the PyTorch fixtures do not hold:
+    //! typed (not raw) weights, an omitted bias, an operator with many inputs, external data.
+    use super::*;
+    use crate::{Linear, Module};
+
+    /// A tiny protocol buffers writer: `key` then the value.
+    struct Writer {
+        bytes: [u8; 512],
+        len: usize,
+    }
+
+    impl Writer {
+        fn new() -> Self {
+            Self {
+                bytes: [0; 512],
+                len: 0,
+            }
+        }
+        fn varint(&mut self, mut v: u64) -> &mut Self {
+            loop {
+                let byte = (v & 0x7f) as u8;
+                v >>= 7;
+                self.bytes[self.len] = byte | if v > 0 { 0x80 } else { 0 };
+                self.len += 1;
+                if v == 0 {
+                    return self;
+                }
+            }
+        }
+        fn int(&mut self, field: u64, v: u64) -> &mut Self {
+            self.varint(field << 3).varint(v)
+        }
+        fn bytes(&mut self, field: u64, b: &[u8]) -> &mut Self {
+            self.varint(field << 3 | 2).varint(b.len() as u64);
+            self.bytes[self.len..self.len + b.len()].copy_from_slice(b);
+            self.len += b.len();
+            self
+        }
+        fn message(&mut self, field: u64, m: &Writer) -> &mut Self {
+            self.bytes(field, &m.bytes[..m.len])
+        }
+        fn done(&self) -> &[u8] {
+            &self.bytes[..self.len]
+        }
+    }
+
+    /// `ValueInfoProto` named `name` of shape `[1, width]`.
+    fn value_info(name: &str, width: u64) -> Writer {
+        let mut dim1 = Writer::new();
+        dim1.int(1, 1);
+        let mut dim2 = Writer::new();
+        dim2.int(1, width);
+        let mut shape = Writer::new();
+        shape.message(1, &dim1).message(1, &dim2);
+        let mut tensor_type = Writer::new();
+        tensor_type.int(1, 1).message(2, &shape);
+        let mut ty = Writer::new();
+        ty.message(1, &tensor_type);
+        let mut info = Writer::new();
+        info.bytes(1, name.as_bytes()).message(2, &ty);
+        info
+    }
+
+    /// A model of one node `node` between input `x` ([1, 2]) and output `y` ([1, 2]), with
+    /// `initializer` (if any) and the standard operators at version 17.
+    fn model(node: &Writer, initializer: Option<&Writer>) -> Writer {
+        let mut graph = Writer::new();
+        graph.message(1, node);
+        if let Some(init) = initializer {
+            graph.message(5, init);
+        }
+        graph
+            .message(11, &value_info("x", 2))
+            .message(12, &value_info("y", 2));
+        let mut opset = Writer::new();
+        opset.int(2, 17);
+        let mut model = Writer::new();
+        model.int(1, 8).message(7, &graph).message(8, &opset);
+        model
+    }
+
+    /// `W` as a 2 x 2 float tensor in the typed `float_data` field, packed.
+    fn weights(extra: impl FnOnce(&mut Writer)) -> Writer {
+        let mut packed = [0u8; 16];
+        for (i, v) in [1.0f32, 2.0, 3.0, 4.0].iter().enumerate() {
+            packed[4 * i..4 * i + 4].copy_from_slice(&v.to_le_bytes());
+        }
+        let mut dims = Writer::new();
+        dims.varint(2).varint(2);
+        let mut t = Writer::new();
+        t.bytes(1, dims.done())
+            .int(2, 1)
+            .bytes(4, &packed)
+            .bytes(8, b"W");
+        extra(&mut t);
+        t
+    }
+
+    #[test]
+    fn typed_weights_and_an_omitted_bias_load() {
+        let mut gemm = Writer::new();
+        gemm.bytes(1, b"x")
+            .bytes(1, b"W")
+            .bytes(2, b"y")
+            .bytes(4, b"Gemm");
+        let model = model(&gemm, Some(&weights(|_| {})));
+        let onnx = Onnx::parse(model.done()).unwrap();
+        let mut net = (Linear::<2, 2>::zeros(),);
+        net.0.w0 = [7.0, 7.0];
+        onnx.load_into(&mut net).unwrap();
+        // transB = 0: the graph's B is IN x OUT, as `W` is; the omitted bias is zeros.
+        assert_eq!(net.0.w, [[1.0, 2.0], [3.0, 4.0]]);
+        assert_eq!(net.0.w0, [0.0, 0.0]);
+        assert_eq!(net.forward(&[1.0, 1.0]), [4.0, 6.0]);
+    }
+
+    #[test]
+    fn many_inputs_and_external_data_are_typed_errors() {
+        let mut concat = Writer::new();
+        concat.bytes(1, b"x");
+        for _ in 0..7 {
+            concat.bytes(1, b"W");
+        }
+        concat.bytes(2, b"y").bytes(4, b"Concat");
+        let file = self::model(&concat, Some(&weights(|_| {})));
+        assert!(matches!(
+            Onnx::parse(file.done()),
+            Err(OnnxError::UnsupportedOperator { op_type, .. }) if op_type.as_str() == "Concat"
+        ));
+
+        let mut gemm = Writer::new();
+        gemm.bytes(1, b"x")
+            .bytes(1, b"W")
+            .bytes(2, b"y")
+            .bytes(4, b"Gemm");
+        let external = weights(|t| {
+            t.int(14, 1);
+        });
+        let file = self::model(&gemm, Some(&external));
+        assert!(matches!(
+            Onnx::parse(file.done()),
+            Err(OnnxError::ExternalData { tensor }) if tensor.as_str() == "W"
+        ));
+        // A weight that is not a constant.
+        let file = self::model(&gemm, None);
+        assert!(matches!(
+            Onnx::parse(file.done()),
+            Err(OnnxError::BadModel(_) | OnnxError::NotAChain { .. })
+        ));
     }
 }
