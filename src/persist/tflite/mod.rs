@@ -298,32 +298,18 @@ impl<'a> Tflite<'a> {
             rows_are_outputs: true,
             epsilon: 0.0,
         };
-        let unsupported = |what| TfliteError::UnsupportedOptions { op, what };
         let options = operator.table(4)?;
         let mut fused_relu = false;
         layer.op = match code {
             code::FULLY_CONNECTED => {
-                if let Some(options) = options {
-                    fused_relu = match options.i8(0, FUSED_NONE)? {
-                        FUSED_NONE => false,
-                        FUSED_RELU => true,
-                        _ => return Err(unsupported("a fused activation other than RELU")),
-                    };
-                    if options.i8(1, 0)? != 0 {
-                        return Err(unsupported("a weights format other than DEFAULT"));
-                    }
-                }
-                if inputs.len() < 2 {
-                    return Err(TfliteError::NotAChain { op });
-                }
-                let weights = inputs.i32(1)?;
-                let [rows, columns] = self.shape::<2>(weights)?;
+                let (fused, weights, [rows, columns], bias) =
+                    self.fully_connected(op, &inputs, options)?;
+                fused_relu = fused;
                 let data = self.constant(weights, FLOAT32, rows * columns, 4)?;
                 layer.constants[0] = Some(FloatConstant {
                     data,
                     shape: Shape::of(&[rows, columns]),
                 });
-                let bias = if inputs.len() > 2 { inputs.i32(2)? } else { -1 };
                 if bias >= 0 {
                     let [len] = self.shape::<1>(bias)?;
                     let data = self.constant(bias, FLOAT32, len, 4)?;
@@ -338,10 +324,7 @@ impl<'a> Tflite<'a> {
             code::TANH => "Tanh",
             code::LOGISTIC => "Sigmoid",
             code::SOFTMAX => {
-                let beta = options.map_or(Ok(1.0), |o| o.f32(0, 0.0))?;
-                if beta != 1.0 {
-                    return Err(unsupported("a softmax beta other than 1"));
-                }
+                softmax_beta_is_one(op, options)?;
                 "Softmax"
             }
             code => return Err(TfliteError::UnsupportedOperator { op, code }),
@@ -480,6 +463,36 @@ impl<'a> Tflite<'a> {
         Ok(dims)
     }
 
+    /// A `FULLY_CONNECTED`'s options and tensors: whether a ReLU is fused, the weights'
+    /// tensor and shape `[OUT, IN]`, and the bias tensor (-1 for none).
+    #[allow(clippy::type_complexity)]
+    fn fully_connected(
+        &self,
+        op: usize,
+        inputs: &Vector<'a>,
+        options: Option<Table<'a>>,
+    ) -> Result<(bool, i32, [usize; 2], i32), TfliteError> {
+        let unsupported = |what| TfliteError::UnsupportedOptions { op, what };
+        let mut fused_relu = false;
+        if let Some(options) = options {
+            fused_relu = match options.i8(0, FUSED_NONE)? {
+                FUSED_NONE => false,
+                FUSED_RELU => true,
+                _ => return Err(unsupported("a fused activation other than RELU")),
+            };
+            if options.i8(1, 0)? != 0 {
+                return Err(unsupported("a weights format other than DEFAULT"));
+            }
+        }
+        if inputs.len() < 2 {
+            return Err(TfliteError::NotAChain { op });
+        }
+        let weights = inputs.i32(1)?;
+        let shape = self.shape::<2>(weights)?;
+        let bias = if inputs.len() > 2 { inputs.i32(2)? } else { -1 };
+        Ok((fused_relu, weights, shape, bias))
+    }
+
     /// Operator `op` as an int8 layer reads it.
     fn op(&self, op: usize) -> Result<Int8Op<'a>, TfliteError> {
         let operator = self.operators.table(op)?;
@@ -507,25 +520,12 @@ impl<'a> Tflite<'a> {
             weight_scales: &[],
             bias: &[],
         };
-        let unsupported = |what| TfliteError::UnsupportedOptions { op, what };
         let options = operator.table(4)?;
         match kind {
             Int8OpKind::FullyConnected => {
-                if let Some(options) = options {
-                    int8.fused_relu = match options.i8(0, FUSED_NONE)? {
-                        FUSED_NONE => false,
-                        FUSED_RELU => true,
-                        _ => return Err(unsupported("a fused activation other than RELU")),
-                    };
-                    if options.i8(1, 0)? != 0 {
-                        return Err(unsupported("a weights format other than DEFAULT"));
-                    }
-                }
-                if inputs.len() < 2 {
-                    return Err(TfliteError::NotAChain { op });
-                }
-                let weights = inputs.i32(1)?;
-                let [rows, columns] = self.shape::<2>(weights)?;
+                let (fused, weights, [rows, columns], bias) =
+                    self.fully_connected(op, &inputs, options)?;
+                int8.fused_relu = fused;
                 int8.weight_shape = [rows, columns];
                 int8.weights = self.constant(weights, INT8, rows * columns, 1)?;
                 let (scales, zero_points) = self.quantization(weights)?;
@@ -546,7 +546,6 @@ impl<'a> Tflite<'a> {
                     }
                 }
                 int8.weight_scales = scales.bytes();
-                let bias = if inputs.len() > 2 { inputs.i32(2)? } else { -1 };
                 if bias >= 0 {
                     let [len] = self.shape::<1>(bias)?;
                     if len != rows {
@@ -558,15 +557,23 @@ impl<'a> Tflite<'a> {
                     int8.bias = self.constant(bias, INT32, rows, 4)?;
                 }
             }
-            Int8OpKind::Softmax => {
-                let beta = options.map_or(Ok(1.0), |o| o.f32(0, 0.0))?;
-                if beta != 1.0 {
-                    return Err(unsupported("a softmax beta other than 1"));
-                }
-            }
+            Int8OpKind::Softmax => softmax_beta_is_one(op, options)?,
             _ => {}
         }
         Ok(int8)
+    }
+}
+
+/// A `SOFTMAX`'s options must leave `beta` at 1: the layers compute `exp(x)`, not
+/// `exp(beta x)`.
+fn softmax_beta_is_one(op: usize, options: Option<Table<'_>>) -> Result<(), TfliteError> {
+    if options.map_or(Ok(1.0), |o| o.f32(0, 0.0))? == 1.0 {
+        Ok(())
+    } else {
+        Err(TfliteError::UnsupportedOptions {
+            op,
+            what: "a softmax beta other than 1",
+        })
     }
 }
 
