@@ -39,7 +39,7 @@ echo "== flash and RAM at opt-level s on the Cortex-M4F (bytes; text and rodata 
 printf '%-20s %8s %8s %8s %8s\n' program text rodata data bss
 section() { "$tools/llvm-size" -A "$1" | awk -v s="$2" '$1 == s { print $2 }'; }
 for program in footprint_baseline footprint_small digits digits_const digits_int8 train_xor \
-    lean_baseline sine_int8; do
+    lean_baseline sine_int8 sine_tflite; do
     printf '%-20s %8s %8s %8s %8s\n' "$program" \
         "$(section "$small/$program" .text)" "$(section "$small/$program" .rodata)" \
         "$(section "$small/$program" .data)" "$(section "$small/$program" .bss)"
@@ -60,6 +60,16 @@ code=$(( $(section "$sine" .text) - $(section "$small/lean_baseline" .text) ))
 data=$(( $(section "$sine" .rodata) - $(section "$small/lean_baseline" .rodata) ))
 echo "int8 sine 1-16-16-1, whole firmware: $flash bytes of flash, $ram bytes of RAM ($stack of them stack);" \
      "the net's own share: $code bytes of code, $data bytes of weights and constants"
+
+tflite="$small/sine_tflite"
+run "$m4" "$tflite" cpu > /dev/null
+lowest=$(grep -o 'R13=[0-9a-f]*' "$scratch/trace" | cut -d= -f2 | sort -u | head -n 1)
+stack=$(( 0x20400000 - 16#$lowest ))
+flash=$(( $(section "$tflite" .vector_table) + $(section "$tflite" .text) + $(section "$tflite" .rodata) + $(section "$tflite" .data) ))
+ram=$(( $(section "$tflite" .data) + $(section "$tflite" .bss) + stack ))
+model=$(wc -c < ../../tests/fixtures/tflite/sine_int8.tflite)
+echo "the same model read from the converter's .tflite ($model bytes) on the device: $flash bytes of flash," \
+     "$ram bytes of RAM ($stack of them stack); the reader's code: $(( $(section "$tflite" .text) - $(section "$sine" .text) )) bytes more than the const"
 
 echo "== instructions per 64-32-10 inference (opt-level 3)"
 macs=$(( 64 * 32 + 32 * 10 ))

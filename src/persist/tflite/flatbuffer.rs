@@ -158,7 +158,8 @@ impl<'a> Vector<'a> {
 
     /// The elements' bytes, back to back.
     pub(super) fn bytes(&self) -> &'a [u8] {
-        &self.buf[self.start..self.end]
+        // `vector` checked the range; `get` keeps a panic path out of the firmware anyway.
+        self.buf.get(self.start..self.end).unwrap_or(&[])
     }
 
     fn element<const N: usize>(&self, i: usize) -> Result<[u8; N], Broken> {
