@@ -270,6 +270,32 @@ fn a_float_model_loads_into_a_float_net_with_the_interpreters_outputs() {
     ));
     assert_eq!(kept.0.w[0][0], 3.0);
     assert!(kept.2.w.iter().flatten().all(|&w| w == 0.0));
+
+    // A NaN weight loads as it is by default, and is refused on request, by operator,
+    // layer, tensor and index.
+    let mut poisoned = bytes.clone();
+    let first = net.0.w[0][3].to_le_bytes();
+    let at = poisoned
+        .windows(4)
+        .position(|w| w == first)
+        .expect("the weight's bytes are in the file");
+    poisoned[at..at + 4].copy_from_slice(&f32::NAN.to_le_bytes());
+    let accepting: SineF32 = Tflite::parse(&poisoned).unwrap().load_float().unwrap();
+    assert!(accepting.0.w[0][3].is_nan());
+    let err = Tflite::parse(&poisoned)
+        .unwrap()
+        .non_finite(constnet::persist::NonFinite::Reject)
+        .load_float::<f32, SineF32>()
+        .unwrap_err();
+    assert_eq!(
+        err,
+        TfliteError::NotFinite {
+            op: 0,
+            layer: 0,
+            field: "weight",
+            index: 3
+        }
+    );
 }
 
 /// Parses and loads `bytes`, which must not panic.

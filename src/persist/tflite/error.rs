@@ -53,14 +53,25 @@ impl From<Mismatch<'_, usize, TfliteError>> for TfliteError {
                 expected,
                 found,
             },
-            // Every weight of a float file is a float, taken as it is (non-finite values too):
-            // these cannot happen for the crate's layers.
-            Mismatch::WrongDtype { at, .. }
-            | Mismatch::NotFinite { at, .. }
-            | Mismatch::InvalidValue { at, .. } => Self::UnsupportedOptions {
+            Mismatch::NotFinite {
+                at,
+                layer,
+                field,
+                index,
+            } => Self::NotFinite {
                 op: at,
-                what: "a weight its layer cannot take",
+                layer,
+                field,
+                index,
             },
+            // Every weight of a float file is a float, and the float layers a graph has take
+            // any value: these cannot happen for the crate's layers.
+            Mismatch::WrongDtype { at, .. } | Mismatch::InvalidValue { at, .. } => {
+                Self::UnsupportedOptions {
+                    op: at,
+                    what: "a weight its layer cannot take",
+                }
+            }
         }
     }
 }
@@ -164,6 +175,18 @@ pub enum TfliteError {
         /// The file's.
         found: Shape,
     },
+    /// A float weight is NaN or infinite (reported only with
+    /// [`NonFinite::Reject`](crate::persist::NonFinite::Reject)).
+    NotFinite {
+        /// The operator's index.
+        op: usize,
+        /// Index of the layer.
+        layer: usize,
+        /// The tensor (`weight`, `bias`).
+        field: &'static str,
+        /// Index of the value, in the file's layout.
+        index: usize,
+    },
 }
 
 impl From<Int8ImportError> for TfliteError {
@@ -228,6 +251,15 @@ impl fmt::Display for TfliteError {
             } => write!(
                 f,
                 "operator {op}: its {field} has shape {found}, layer {layer} needs {expected}"
+            ),
+            Self::NotFinite {
+                op,
+                layer,
+                field,
+                index,
+            } => write!(
+                f,
+                "operator {op}: its {field} (layer {layer}) holds a NaN or infinity at index {index}"
             ),
         }
     }

@@ -109,6 +109,7 @@ pub struct Tflite<'a> {
     rounding: Rounding,
     /// An int8 model (else a float one).
     quantized: bool,
+    non_finite: NonFinite,
 }
 
 impl<'a> Tflite<'a> {
@@ -148,6 +149,7 @@ impl<'a> Tflite<'a> {
             output: QuantParams::UNIT_INTERVAL,
             rounding: Rounding::default(),
             quantized: true,
+            non_finite: NonFinite::Accept,
         };
         // The chain, and the float interface at its ends.
         let mut current = inputs.i32(0)?;
@@ -229,6 +231,15 @@ impl<'a> Tflite<'a> {
         }
     }
 
+    /// For a float model: what to do with NaN or infinite weights, load them as they are
+    /// ([`NonFinite::Accept`], the default) or refuse the file with
+    /// [`TfliteError::NotFinite`]. (An int8 model's weights are integers; its scales are
+    /// checked finite and positive.)
+    pub fn non_finite(mut self, policy: NonFinite) -> Self {
+        self.non_finite = policy;
+        self
+    }
+
     /// `true` for an int8 model (load it with [`Tflite::load`]), `false` for a float one
     /// ([`Tflite::load_float`]).
     pub fn is_quantized(&self) -> bool {
@@ -258,7 +269,7 @@ impl<'a> Tflite<'a> {
         if self.quantized {
             return Err(TfliteError::Precision { int8_file: true });
         }
-        chain::load_into::<T, N, _, _, _, _>(net, || self.float_layers(), NonFinite::Accept)
+        chain::load_into::<T, N, _, _, _, _>(net, || self.float_layers(), self.non_finite)
             .map_err(TfliteError::from)
     }
 
