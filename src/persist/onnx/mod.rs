@@ -1,5 +1,7 @@
 //! Import from ONNX: a multilayer perceptron exported by `torch.onnx.export` (or any exporter
-//! that writes the same operators) into a network of a type the user wrote.
+//! that writes the same operators) into a network of a type the user wrote (chapter section
+//! 2: a network is its layers, each its weights; section 8.3 for batch normalization's
+//! running averages).
 //!
 //! An ONNX file is a protocol buffers message (`ModelProto`) holding a graph of nodes and the
 //! graph's constant tensors (initializers). It is read in place (`protobuf` reads the wire

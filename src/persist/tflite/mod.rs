@@ -1,6 +1,7 @@
 //! Import from TensorFlow Lite: an int8 `.tflite` file, as TensorFlow's converter writes it
 //! with full integer quantization, into an int8 network of a type the user wrote; and a float
-//! `.tflite` file into a float network ([`Tflite::load_float`]).
+//! `.tflite` file into a float network ([`Tflite::load_float`]). Chapter section 2's layers
+//! and activations (section 3), in TFLite's integer scheme for the int8 ones.
 //!
 //! A `.tflite` file is a FlatBuffer (schema `tflite/schema.fbs`, identifier `TFL3`) holding
 //! operator codes, one graph of tensors and operators, and the buffers with the weights. It is
