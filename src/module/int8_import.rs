@@ -65,13 +65,15 @@ pub struct Int8Op<'a> {
 }
 
 impl Int8Op<'_> {
-    /// Weight `(row, column)`: row `j` is output `j`.
+    /// Weight `(row, column)`: row `j` is output `j` (0 outside the matrix).
     pub fn weight(&self, row: usize, column: usize) -> i8 {
-        let at = row * self.weight_shape[1] + column;
-        self.weights.get(at).map_or(0, |&b| b as i8)
+        row.checked_mul(self.weight_shape[1])
+            .and_then(|at| at.checked_add(column))
+            .and_then(|at| self.weights.get(at))
+            .map_or(0, |&b| b as i8)
     }
 
-    /// The scale of row `row`'s weights.
+    /// The scale of row `row`'s weights (0 outside the matrix).
     pub fn weight_scale(&self, row: usize) -> f32 {
         let count = self.weight_scales.len() / 4;
         let at = if count == 1 { 0 } else { row };
@@ -85,7 +87,8 @@ impl Int8Op<'_> {
 }
 
 fn read_le(bytes: &[u8], at: usize) -> Option<[u8; 4]> {
-    let chunk = bytes.get(4 * at..4 * at + 4)?;
+    let start = at.checked_mul(4)?;
+    let chunk = bytes.get(start..start.checked_add(4)?)?;
     let mut out = [0; 4];
     out.copy_from_slice(chunk);
     Some(out)
@@ -279,4 +282,33 @@ impl<'s, 'a> Int8Ops<'s, 'a> {
 pub trait Int8Import: Sized {
     /// Takes this layer's operators from `ops` and builds the layer from them.
     fn import(ops: &mut Int8Ops<'_, '_>) -> Result<Self, Int8ImportError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_outside_the_operator_are_zero_not_a_panic() {
+        let weights = [1u8, 2, 0xff, 4];
+        let scales = 0.5f32.to_le_bytes();
+        let bias = [(-3i32).to_le_bytes(), 9i32.to_le_bytes()].concat();
+        let op = Int8Op {
+            index: 0,
+            kind: Int8OpKind::FullyConnected,
+            input: QuantParams::UNIT_INTERVAL,
+            output: QuantParams::UNIT_INTERVAL,
+            fused_relu: false,
+            weight_shape: [2, 2],
+            weights: &weights,
+            weight_scales: &scales,
+            bias: &bias,
+        };
+        assert_eq!((op.weight(1, 0), op.weight(1, 1)), (-1, 4));
+        assert_eq!((op.weight_scale(0), op.weight_scale(1)), (0.5, 0.5));
+        assert_eq!((op.bias(0), op.bias(1)), (-3, 9));
+        assert_eq!(op.weight(usize::MAX, usize::MAX), 0);
+        assert_eq!(op.bias(usize::MAX), 0);
+        assert_eq!(op.bias(2), 0);
+    }
 }

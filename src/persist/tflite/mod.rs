@@ -501,6 +501,14 @@ impl<'a> Tflite<'a> {
         }
         let weights = inputs.i32(1)?;
         let shape = self.shape::<2>(weights)?;
+        // The element count must fit a `usize` on every target (16 bits of address on none,
+        // but 32 on a Cortex-M, where two 31-bit dimensions overflow).
+        if shape[0].checked_mul(shape[1]).is_none() {
+            return Err(TfliteError::BadTensor {
+                tensor: weights as usize,
+                what: "its shape has more elements than memory holds",
+            });
+        }
         let bias = if inputs.len() > 2 { inputs.i32(2)? } else { -1 };
         Ok((fused_relu, weights, shape, bias))
     }
