@@ -145,7 +145,6 @@ impl<'a> Graph<'a> {
     pub(super) fn ends(&self) -> Result<(ValueInfo<'a>, ValueInfo<'a>), OnnxError> {
         let mut input = None;
         let mut inputs = 0;
-        let mut result = Ok(());
         self.each(11, |b| {
             let info = ValueInfo::parse(b)?;
             // Before IR version 4, initializers were listed among the inputs too.
@@ -163,15 +162,15 @@ impl<'a> Graph<'a> {
             Ok(())
         })?;
         if inputs != 1 {
-            result = Err(OnnxError::BadModel(
+            return Err(OnnxError::BadModel(
                 "the graph must have exactly one input besides its initializers",
             ));
-        } else if outputs != 1 {
-            result = Err(OnnxError::BadModel(
+        }
+        if outputs != 1 {
+            return Err(OnnxError::BadModel(
                 "the graph must have exactly one output",
             ));
         }
-        result?;
         match (input, output) {
             (Some(i), Some(o)) => Ok((i, o)),
             _ => Err(OnnxError::BadModel("the graph has no input or no output")),
