@@ -6,8 +6,7 @@
 
 use constnet::data::ConfusionMatrix;
 use constnet::prelude::*;
-use rand::SeedableRng;
-use rand_pcg::Pcg64Mcg;
+use constnet::rng::{Pcg64Mcg, SeedableRng};
 
 #[path = "common/datasets.rs"]
 mod datasets;

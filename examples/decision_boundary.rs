@@ -5,8 +5,7 @@
 //! Run: `cargo run --release --example decision_boundary`
 
 use constnet::prelude::*;
-use rand::{RngExt, SeedableRng};
-use rand_pcg::Pcg64Mcg;
+use constnet::rng::{Pcg64Mcg, RngExt, SeedableRng};
 
 #[path = "common/plot.rs"]
 mod plot;
@@ -93,9 +92,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "{title}: {:.1}% right",
             100.0 * accuracy.accuracy.unwrap_or(0.0)
         );
-        let path =
-            plot::decision_map(file, &title, range, 160, |a, b| net.classify(a, b), &points)?;
-        println!("drew {}", path.display());
+        let map = plot::decision_map(file, &title, range, 160, |a, b| net.classify(a, b), &points);
+        if let Some(path) = plot::drawn(map) {
+            println!("drew {}", path.display());
+        }
     }
     Ok(())
 }

@@ -5,8 +5,7 @@
 //! Run: `cargo run --release --example diabetes`
 
 use constnet::prelude::*;
-use rand::SeedableRng;
-use rand_pcg::Pcg64Mcg;
+use constnet::rng::{Pcg64Mcg, SeedableRng};
 
 #[path = "common/datasets.rs"]
 mod datasets;

@@ -9,10 +9,9 @@
 use constnet::data::{ConfusionMatrix, to_class};
 use constnet::persist::{WeightFile, to_rust_source};
 use constnet::prelude::*;
+use constnet::rng::{Pcg64Mcg, SeedableRng};
 use constnet::train::EpochStats;
 use indicatif::{ProgressBar, ProgressStyle};
-use rand::SeedableRng;
-use rand_pcg::Pcg64Mcg;
 use std::ops::ControlFlow;
 
 #[path = "common/datasets.rs"]
@@ -105,32 +104,36 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let [train_loss, train_accuracy, held_loss, held_accuracy] = curves;
     let series = |a: Vec<(f64, f64)>, b: Vec<(f64, f64)>| {
-        [("held out", b, false), ("training", a, true)].map(|(name, points, dashed)| plot::Series {
-            name: name.to_string(),
-            points,
-            dashed,
-            colour: 0,
-        })
+        [("held out", b, false, 0), ("training", a, true, 1)].map(
+            |(name, points, dashed, colour)| plot::Series {
+                name: name.to_string(),
+                points,
+                dashed,
+                colour,
+            },
+        )
     };
-    let loss_chart = plot::line_chart(
+    let loss_chart = plot::drawn(plot::line_chart(
         "digits_loss.png",
         "digits 64-32-10: mean NLLM loss per epoch",
         ("epoch", "loss (log scale)"),
         &series(train_loss, held_loss),
         true,
-    )?;
-    let accuracy_chart = plot::line_chart(
+    ));
+    let accuracy_chart = plot::drawn(plot::line_chart(
         "digits_accuracy.png",
         "digits 64-32-10: accuracy per epoch",
         ("epoch", "accuracy"),
         &series(train_accuracy, held_accuracy),
         false,
-    )?;
-    println!(
-        "learning curves: {} and {}",
-        loss_chart.display(),
-        accuracy_chart.display()
-    );
+    ));
+    if let (Some(loss), Some(accuracy)) = (loss_chart, accuracy_chart) {
+        println!(
+            "learning curves: {} and {}",
+            loss.display(),
+            accuracy.display()
+        );
+    }
 
     println!("a few held-out predictions:");
     for (x, y) in split.test_x.iter().zip(&split.test_y).take(8) {
@@ -150,15 +153,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     // Embed it: a weight file to `include_bytes!`, or Rust source that compiles the weights in.
-    let target = concat!(env!("CARGO_MANIFEST_DIR"), "/target");
-    net.save(format!("{target}/digits.cnet"))?;
-    std::fs::write(
-        format!("{target}/digits_net.rs"),
-        to_rust_source(&net, "DIGITS")?,
-    )?;
+    let out = plot::output::dir("")?;
+    let (weights, source) = (out.join("digits.cnet"), out.join("digits_net.rs"));
+    net.save(&weights)?;
+    std::fs::write(&source, to_rust_source(&net, "DIGITS")?)
+        .map_err(|e| format!("cannot write {}: {e}", source.display()))?;
     println!(
-        "saved {target}/digits.cnet ({} bytes) and {target}/digits_net.rs",
-        Digits::FILE_BYTES
+        "saved {} ({} bytes) and {}",
+        weights.display(),
+        Digits::FILE_BYTES,
+        source.display()
     );
     Ok(())
 }

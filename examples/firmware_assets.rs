@@ -18,8 +18,7 @@ use std::fmt::Write as _;
 use constnet::data::to_class;
 use constnet::persist::{Int8WeightFile, WeightFile, to_rust_source, to_rust_source_int8};
 use constnet::prelude::*;
-use rand::SeedableRng;
-use rand_pcg::Pcg64Mcg;
+use constnet::rng::{Pcg64Mcg, SeedableRng};
 
 #[path = "common/datasets.rs"]
 mod datasets;

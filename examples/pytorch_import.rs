@@ -13,6 +13,9 @@ use constnet::persist::{Safetensors, WeightFile};
 use constnet::prelude::*;
 
 /// The PyTorch model, layer for layer: module `k` of the `nn.Sequential` is element `k` here.
+#[path = "common/output.rs"]
+mod output;
+
 type Iris = (Linear<4, 16>, BatchNorm<16>, ReLU, Linear<16, 3>, Softmax);
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -23,7 +26,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         )
         .into()
     });
-    let bytes = std::fs::read(&path)?;
+    let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {path}: {e}"))?;
     // Every tensor's name, dtype and shape is checked against the type; a mismatch is an error
     // that names the tensor.
     let net: Iris = Safetensors::parse(&bytes)?.load()?;
@@ -55,10 +58,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // From here on it is a constnet net like any other: save it in our own format for a
     // firmware to `include_bytes!`.
-    let out = concat!(env!("CARGO_MANIFEST_DIR"), "/target/iris.cnet");
-    net.save(out)?;
+    let out = output::dir("")?.join("iris.cnet");
+    net.save(&out)?;
     println!(
-        "saved as constnet weights: {out} ({} bytes)",
+        "saved as constnet weights: {} ({} bytes)",
+        out.display(),
         Iris::FILE_BYTES
     );
     Ok(())

@@ -9,8 +9,7 @@ use std::mem::size_of;
 use constnet::data::to_class;
 use constnet::prelude::*;
 use constnet::quantization::QuantizeError;
-use rand::SeedableRng;
-use rand_pcg::Pcg64Mcg;
+use constnet::rng::{Pcg64Mcg, SeedableRng};
 
 #[path = "common/datasets.rs"]
 mod datasets;

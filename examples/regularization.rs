@@ -9,9 +9,8 @@ use constnet::data::Split;
 use constnet::loss::Objective;
 use constnet::optim::Optimizer;
 use constnet::prelude::*;
+use constnet::rng::{Pcg64Mcg, SeedableRng};
 use constnet::train::{EarlyStopping, Evaluation, TrainError};
-use rand::SeedableRng;
-use rand_pcg::Pcg64Mcg;
 
 #[path = "common/datasets.rs"]
 mod datasets;

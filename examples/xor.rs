@@ -4,8 +4,7 @@
 //! Run: `cargo run --release --example xor`
 
 use constnet::prelude::*;
-use rand::SeedableRng;
-use rand_pcg::Pcg64Mcg;
+use constnet::rng::{Pcg64Mcg, SeedableRng};
 
 /// Two inputs, a hidden layer of 4 tanh units, one sigmoid output for NLL.
 type Xor = (Linear<2, 4, f64>, Tanh, Linear<4, 1, f64>, Sigmoid);

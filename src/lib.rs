@@ -67,14 +67,41 @@ pub mod schema {
 #[doc = include_str!("../docs/guide.md")]
 pub mod guide {}
 
-/// Re-exported so generated code and users name the same `rand`.
+/// Re-exported so generated code and users name the same `rand` (the 0.10 line).
 pub use rand;
+
+/// Random numbers without a `rand` dependency of your own: the traits and a portable generator.
+///
+/// constnet builds on the `rand` 0.10 line (`rand_core` 0.10). A generator from another line
+/// (rand 0.9's `Pcg64Mcg`, say) does not implement these traits, and `Net::init(&mut rng)`
+/// then fails with an error about `DerefMut` or `Rng` that names no version. Take the
+/// generator from here and the versions always match:
+///
+/// ```
+/// use constnet::prelude::*; // brings `Pcg64Mcg` and `SeedableRng` too
+///
+/// type Net = (Linear<2, 4>, ReLU, Linear<4, 1>);
+/// let mut rng = Pcg64Mcg::seed_from_u64(7);
+/// let a = Net::init(&mut rng);
+/// let b = Net::init(&mut Pcg64Mcg::seed_from_u64(7));
+/// assert_eq!(a, b); // same seed, same weights, on 32- and 64-bit targets alike
+/// ```
+///
+/// `Pcg64Mcg` gives the same numbers on every target; `rand`'s `SmallRng` does not (it is
+/// another algorithm on 32-bit targets), so seeds pinned in tests would differ on a
+/// microcontroller.
+pub mod rng {
+    pub use rand::{Rng, RngExt, SeedableRng};
+    pub use rand_pcg::{Pcg32, Pcg64Mcg};
+}
 
 /// Everything a typical program needs, in one `use constnet::prelude::*;`.
 pub mod prelude {
     pub use crate::activation::{Identity, ReLU, Sigmoid, Softmax, Step, Tanh};
     pub use crate::loss::{Hinge, Loss, Nll, Nllm, Squared};
     pub use crate::optim::{Adadelta, Adam, Momentum, Optimizer, Sgd, WeightDecay};
+    pub use crate::persist::WeightFile;
+    pub use crate::rng::{Pcg64Mcg, SeedableRng};
     pub use crate::train::{EarlyStopping, Reduction, Trainer, evaluate};
     pub use crate::{
         BatchNorm, Dropout, EndsWith, Footprint, Int8Import, Int8Linear, Int8Module, Int8Net,

@@ -14,12 +14,14 @@ fn examples_dir() -> PathBuf {
         .join("examples")
 }
 
-/// Runs example `name` with its charts going to a fresh folder; returns its output and folder.
+/// Runs example `name` with its charts going to a fresh folder, and what it saves to the
+/// folder `out` inside it (which does not exist yet); returns its output and the folder.
 fn run(name: &str) -> (String, PathBuf) {
     let plots = std::env::temp_dir().join(format!("constnet-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&plots);
     let output = Command::new(examples_dir().join(name))
         .env("CONSTNET_PLOTS", &plots)
+        .env("CONSTNET_OUT", plots.join("out"))
         .output()
         .unwrap_or_else(|e| panic!("example {name} did not start: {e} (is it built?)"));
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
@@ -72,6 +74,32 @@ fn digits_trains_reports_and_draws() {
     assert!(out.contains("true\\guess"), "a confusion matrix:\n{out}");
     assert_chart(&plots.join("digits_loss.png"), 960, 600);
     assert_chart(&plots.join("digits_accuracy.png"), 960, 600);
+    // The net is saved where `CONSTNET_OUT` says, the folder created on the way.
+    let saved = std::fs::read(plots.join("out/digits.cnet")).unwrap();
+    assert_eq!(saved.len(), 9668);
+    assert!(plots.join("out/digits_net.rs").is_file());
+}
+
+/// A chart that cannot be drawn (here its folder cannot be made: a file is in the way) is a
+/// warning that names the folder; the example still trains and saves its net.
+#[test]
+fn a_chart_that_cannot_be_drawn_is_a_warning() {
+    let dir = std::env::temp_dir().join(format!("constnet-no-charts-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let in_the_way = dir.join("plots");
+    std::fs::write(&in_the_way, b"a file, not a folder").unwrap();
+    let output = Command::new(examples_dir().join("digits"))
+        .env("CONSTNET_PLOTS", &in_the_way)
+        .env("CONSTNET_OUT", dir.join("out"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("warning: a chart was not drawn"), "{stderr}");
+    assert!(stderr.contains(&*in_the_way.to_string_lossy()), "{stderr}");
+    assert!(dir.join("out/digits.cnet").is_file());
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]

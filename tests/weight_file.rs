@@ -338,8 +338,16 @@ fn save_and_load_a_path() {
         Err(constnet::persist::FileError::Format(LoadError::BadMagic))
     ));
     std::fs::remove_dir_all(&dir).unwrap();
-    assert!(matches!(
-        Net::load(&path),
-        Err(constnet::persist::FileError::Io(_))
-    ));
+    // A missing file is an I/O error that names the file, on loading and on saving.
+    let missing = Net::load(&path).unwrap_err();
+    assert!(
+        matches!(&missing, constnet::persist::FileError::Io { path: p, .. } if *p == path),
+        "{missing:?}"
+    );
+    assert!(missing.to_string().contains("net.cnet"), "{missing}");
+    let unwritable = net.save(&path).unwrap_err();
+    assert!(
+        unwritable.to_string().contains(&*path.to_string_lossy()),
+        "{unwritable}"
+    );
 }

@@ -5,8 +5,7 @@
 use constnet::data::{
     Header, Split, Standardizer, one_hot_all, parse_labeled_csv, train_test_split,
 };
-use rand::SeedableRng;
-use rand_pcg::Pcg64Mcg;
+use constnet::rng::{Pcg64Mcg, SeedableRng};
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 

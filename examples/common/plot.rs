@@ -1,5 +1,6 @@
 //! Charts for the examples, drawn to PNG with `plotters` (bitmap backend, text through
-//! `ab_glyph` with the system's DejaVu Sans, so nothing is needed at build time).
+//! `ab_glyph` with DejaVu Sans compiled in, so charts draw the same on any operating system).
+//! A chart that cannot be drawn is a warning ([`drawn`]), never the end of an example.
 #![allow(dead_code)] // each example uses part of it
 
 use std::error::Error;
@@ -8,28 +9,35 @@ use std::path::PathBuf;
 use plotters::prelude::*;
 use plotters::style::{FontStyle, register_font};
 
-const FONT: &str = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+#[path = "output.rs"]
+pub mod output;
 
-/// Where the examples write their charts: `$CONSTNET_PLOTS`, or `target/plots`.
+/// DejaVu Sans cut down to ASCII and a few symbols (29 KB; its licence and how it was cut:
+/// `DejaVuSans-LICENSE.txt` beside it).
+const FONT: &[u8] = include_bytes!("DejaVuSans-subset.ttf");
+
+/// Where the examples write their charts: `$CONSTNET_PLOTS`, or `plots` in the examples'
+/// output folder (see `output.rs`); created if missing.
 pub fn out_dir() -> Result<PathBuf, Box<dyn Error>> {
-    let dir = std::env::var_os("CONSTNET_PLOTS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/target/plots")));
-    std::fs::create_dir_all(&dir)?;
-    Ok(dir)
+    match std::env::var_os("CONSTNET_PLOTS") {
+        Some(dir) => output::create(PathBuf::from(dir)),
+        None => output::dir("plots"),
+    }
 }
 
 /// Makes the "sans-serif" family plotters draws text with.
 fn fonts() -> Result<(), Box<dyn Error>> {
-    let bytes = std::fs::read(FONT)
-        .map_err(|e| format!("{FONT}: {e} (install Debian's fonts-dejavu-core)"))?;
-    register_font(
-        "sans-serif",
-        FontStyle::Normal,
-        Box::leak(bytes.into_boxed_slice()),
-    )
-    .map_err(|_| "the font does not load")?;
+    register_font("sans-serif", FontStyle::Normal, FONT)
+        .map_err(|_| "the compiled-in font does not load")?;
     Ok(())
+}
+
+/// The chart's path when it was drawn; otherwise a warning on stderr and `None`, so an
+/// example goes on to save its net whatever the machine's graphics stack can do.
+pub fn drawn(chart: Result<PathBuf, Box<dyn Error>>) -> Option<PathBuf> {
+    chart
+        .map_err(|e| eprintln!("warning: a chart was not drawn: {e}"))
+        .ok()
 }
 
 /// One line of a chart.
@@ -69,7 +77,11 @@ pub fn line_chart(
         .y_label_area_size(72);
     let labels = (x_label, y_label);
     if log_y {
-        let y_range = (y_min.max(1e-6) * 0.9..y_max * 1.1).log_scale().base(10.0);
+        let (low, high) = (y_min.max(1e-6) * 0.9, y_max * 1.1);
+        // Ticks at 1, 2, 3, 5 times each power of ten: plotters' own log ticks put 1.0 in
+        // twice (as the last minor tick of one decade and the first major of the next).
+        let ticks = log_ticks(low, high);
+        let y_range = (low..high).log_scale().base(10.0).with_key_points(ticks);
         let mut chart = builder.build_cartesian_2d(0.0..x_max, y_range)?;
         draw_series(&mut chart, labels, series)?;
     } else {
@@ -96,22 +108,52 @@ where
         .x_desc(x_label)
         .y_desc(y_label)
         .x_label_formatter(&|x| format!("{x:.0}"))
-        .y_label_formatter(&|y| format!("{y:.3}"))
+        .y_label_formatter(&|y| significant(*y))
         .light_line_style(WHITE)
         .label_style(("sans-serif", 15))
         .draw()?;
     for s in series {
-        let colour = Palette99::pick(s.colour).to_rgba();
-        let width = if s.dashed { 1 } else { 3 };
+        let colour = COLOURS[s.colour % COLOURS.len()];
+        let marker = s.colour % MARKERS;
+        let dashed = s.dashed;
+        let width = if dashed { 2 } else { 3 };
         let style = colour.stroke_width(width);
-        let drawn = if s.dashed {
-            chart.draw_series(DashedLineSeries::new(s.points.iter().copied(), 6, 4, style))?
+        let line = if dashed {
+            chart.draw_series(DashedLineSeries::new(s.points.iter().copied(), 8, 5, style))?
         } else {
             chart.draw_series(LineSeries::new(s.points.iter().copied(), style))?
         };
-        drawn.label(&s.name).legend(move |(x, y)| {
-            PathElement::new(vec![(x, y), (x + 24, y)], colour.stroke_width(width))
+        line.label(&s.name).legend(move |at| {
+            let [a, b, c, outline] = legend_paths(marker, dashed);
+            EmptyElement::at(at)
+                + PathElement::new(a, style)
+                + PathElement::new(b, style)
+                + PathElement::new(c, style)
+                + PathElement::new(outline, colour.stroke_width(2))
         });
+        // Markers every few points, starting at a different point for each colour, so that
+        // curves lying on top of each other still show each one. Filled on solid lines,
+        // hollow on dashed ones.
+        let every = (s.points.len() / 8).max(1);
+        let marks = s
+            .points
+            .iter()
+            .copied()
+            .skip(s.colour % every)
+            .step_by(every);
+        let look = if dashed {
+            colour.stroke_width(2)
+        } else {
+            colour.filled()
+        };
+        match marker {
+            0 => chart.draw_series(marks.map(|p| Circle::new(p, 5, look)))?,
+            1 => chart.draw_series(marks.map(|p| TriangleMarker::new(p, 6, look)))?,
+            2 => chart.draw_series(
+                marks.map(|p| EmptyElement::at(p) + Rectangle::new([(-4, -4), (4, 4)], look)),
+            )?,
+            _ => chart.draw_series(marks.map(|p| Cross::new(p, 5, colour.stroke_width(2))))?,
+        };
     }
     chart
         .configure_series_labels()
@@ -120,6 +162,64 @@ where
         .border_style(BLACK)
         .draw()?;
     Ok(())
+}
+
+/// Series colours (Okabe-Ito, told apart with colour blindness too), by `Series::colour`.
+const COLOURS: [RGBColor; 7] = [
+    RGBColor(0, 114, 178),
+    RGBColor(213, 94, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(86, 180, 233),
+    RGBColor(230, 159, 0),
+    RGBColor(0, 0, 0),
+];
+
+/// Marker shapes, by `Series::colour`: circle, triangle, square, cross.
+const MARKERS: usize = 4;
+
+/// A legend key's strokes, relative to its anchor: three pieces of line (with gaps between
+/// them when `dashed`, touching otherwise) and the outline of the series' marker (which reads
+/// the same filled or hollow at legend size).
+fn legend_paths(marker: usize, dashed: bool) -> [Vec<(i32, i32)>; 4] {
+    // Plotters leaves about 20 pixels for a key before the text.
+    let gap = if dashed { 3 } else { 0 };
+    let piece = |i: i32| vec![(i * 7, 0), (i * 7 + 7 - gap, 0)];
+    let outline = match marker {
+        0 => (0..=12)
+            .map(|k| {
+                let angle = f64::from(k) * std::f64::consts::TAU / 12.0;
+                (
+                    (10.0 + 4.0 * angle.cos()) as i32,
+                    (4.0 * angle.sin()) as i32,
+                )
+            })
+            .collect(),
+        1 => vec![(10, -5), (15, 4), (5, 4), (10, -5)],
+        2 => vec![(6, -4), (14, -4), (14, 4), (6, 4), (6, -4)],
+        _ => vec![(6, -4), (14, 4), (10, 0), (14, -4), (6, 4)],
+    };
+    [piece(0), piece(1), piece(2), outline]
+}
+
+/// The values 1, 2, 3 and 5 times a power of ten between `low` and `high`.
+fn log_ticks(low: f64, high: f64) -> Vec<f64> {
+    let first = low.log10().floor() as i32;
+    let last = high.log10().ceil() as i32;
+    (first..=last)
+        .flat_map(|power| [1.0, 2.0, 3.0, 5.0].map(|m| m * 10f64.powi(power)))
+        .filter(|&tick| (low..=high).contains(&tick))
+        .collect()
+}
+
+/// An axis label with three significant digits: `0.0123`, `0.512`, `1.00`, `12.3`, so
+/// neighbouring ticks of a log axis never print the same text.
+fn significant(y: f64) -> String {
+    if y == 0.0 || !y.is_finite() {
+        return format!("{y}");
+    }
+    let digits = (2 - y.abs().log10().floor() as i32).max(0) as usize;
+    format!("{y:.digits$}")
 }
 
 /// A decision-boundary picture: every cell of a `cells x cells` grid over `[-range, range]^2`

@@ -13,9 +13,8 @@ use constnet::data::Split;
 use constnet::optim::Optimizer;
 use constnet::persist::{Safetensors, WeightFile, to_rust_source};
 use constnet::prelude::*;
+use constnet::rng::{Pcg64Mcg, SeedableRng};
 use constnet::schema::{Item, Torch};
-use rand::SeedableRng;
-use rand_pcg::Pcg64Mcg;
 
 #[path = "../common/datasets.rs"]
 mod datasets;

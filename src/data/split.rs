@@ -56,8 +56,8 @@ impl core::error::Error for SplitError {}
 ///
 /// ```
 /// use constnet::data::{SplitError, train_test_split};
-/// use rand::SeedableRng;
-/// let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(1);
+/// use constnet::rng::SeedableRng;
+/// let mut rng = constnet::rng::Pcg64Mcg::seed_from_u64(1);
 /// let split = train_test_split(&[1, 2, 3, 4, 5], &[10, 20, 30, 40, 50], 0.2, &mut rng)?;
 /// assert_eq!((split.train_x.len(), split.test_x.len()), (4, 1));
 /// assert_eq!(

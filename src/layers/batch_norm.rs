@@ -37,7 +37,7 @@ use crate::{Module, Scalar, layer};
 /// ```compile_fail,E0080
 /// use constnet::prelude::*;
 /// let mut bn = BatchNorm::<3, f64>::new();
-/// let (_, _tape) = bn.forward_train(&[1.0, 2.0, 3.0], &mut rand_pcg::Pcg64Mcg::new(1));
+/// let (_, _tape) = bn.forward_train(&[1.0, 2.0, 3.0], &mut constnet::rng::Pcg64Mcg::new(1));
 /// ```
 ///
 /// In a [`Trainer`](crate::train::Trainer) the last mini-batch of an epoch may be partial and is
@@ -47,8 +47,8 @@ use crate::{Module, Scalar, layer};
 ///
 /// ```
 /// use constnet::prelude::*;
-/// use rand::SeedableRng;
-/// let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(1);
+/// use constnet::rng::SeedableRng;
+/// let mut rng = constnet::rng::Pcg64Mcg::seed_from_u64(1);
 /// let mut bn = BatchNorm::<2, f64>::new();
 /// let batch = [[1.0, 10.0], [3.0, 30.0]];
 /// let (out, _tape) = bn.forward_train_batch(&batch, &mut rng);

@@ -30,14 +30,14 @@ use crate::{Module, Scalar, kernels};
 ///
 /// ```compile_fail,E0080
 /// use constnet::prelude::*;
-/// let mut net = <(Linear<2, 2, f64>, Dropout<100>)>::init(&mut rand_pcg::Pcg64Mcg::new(1));
+/// let mut net = <(Linear<2, 2, f64>, Dropout<100>)>::init(&mut constnet::rng::Pcg64Mcg::new(1));
 /// let _ = net.forward(&[1.0, 2.0]);
 /// ```
 ///
 /// ```
 /// use constnet::prelude::*;
-/// use rand::SeedableRng;
-/// let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(5);
+/// use constnet::rng::SeedableRng;
+/// let mut rng = constnet::rng::Pcg64Mcg::seed_from_u64(5);
 /// let mut dropout = Dropout::<50>;
 /// let x = [[1.0f64; 8]];
 /// assert_eq!(dropout.forward_batch(&x), x); // inference: the identity

@@ -93,8 +93,8 @@ pub trait Layers: Sized + crate::Zeroable {
     ///
     /// ```
     /// use constnet::prelude::*;
-    /// use rand_pcg::Pcg64Mcg;
-    /// use rand::SeedableRng;
+    /// use constnet::rng::Pcg64Mcg;
+    /// use constnet::rng::SeedableRng;
     ///
     /// type Net = (Linear<4, 8>, ReLU, Linear<8, 3>, Softmax);
     /// let net = Net::init(&mut Pcg64Mcg::seed_from_u64(7));
@@ -105,7 +105,7 @@ pub trait Layers: Sized + crate::Zeroable {
     /// ```compile_fail,E0277
     /// use constnet::prelude::*;
     /// type Broken = (Linear<4, 8>, ReLU, Linear<6, 3>);
-    /// let net = Broken::init(&mut rand_pcg::Pcg64Mcg::new(7)); // 8 outputs into 6 inputs
+    /// let net = Broken::init(&mut constnet::rng::Pcg64Mcg::new(7)); // 8 outputs into 6 inputs
     /// ```
     fn init<R: Rng + ?Sized>(rng: &mut R) -> Self
     where
@@ -128,11 +128,11 @@ pub trait Layers: Sized + crate::Zeroable {
     ///
     /// ```
     /// use constnet::prelude::*;
-    /// use rand::SeedableRng;
+    /// use constnet::rng::SeedableRng;
     ///
     /// type Net = (Linear<784, 128>, ReLU, Linear<128, 10>, Softmax);
-    /// let boxed = Net::init_boxed(&mut rand_pcg::Pcg64Mcg::seed_from_u64(7));
-    /// assert_eq!(*boxed, Net::init(&mut rand_pcg::Pcg64Mcg::seed_from_u64(7)));
+    /// let boxed = Net::init_boxed(&mut constnet::rng::Pcg64Mcg::seed_from_u64(7));
+    /// assert_eq!(*boxed, Net::init(&mut constnet::rng::Pcg64Mcg::seed_from_u64(7)));
     /// ```
     #[cfg(feature = "alloc")]
     fn init_boxed<R: Rng + ?Sized>(rng: &mut R) -> alloc::boxed::Box<Self>

@@ -72,8 +72,8 @@ impl<T: Scalar, const N: usize> Calibrated for [T; N] {
 /// ```
 /// use constnet::prelude::*;
 /// type Net = (Linear<2, 3>, ReLU, Linear<3, 2>, Softmax);
-/// use rand::SeedableRng;
-/// let net = Net::init(&mut rand_pcg::Pcg64Mcg::seed_from_u64(1));
+/// use constnet::rng::SeedableRng;
+/// let net = Net::init(&mut constnet::rng::Pcg64Mcg::seed_from_u64(1));
 /// let calibration = [[0.0f32, 1.0], [1.0, -1.0], [0.5, 0.5]];
 /// let q = net.quantize(&calibration)?;
 /// // The int8 form's type follows from the float one's.

@@ -39,9 +39,9 @@ impl core::fmt::Write for Fnv1a {
 /// ```
 /// use constnet::prelude::*;
 /// use constnet::persist::Int8WeightFile;
-/// # use rand::SeedableRng;
+/// # use constnet::rng::SeedableRng;
 /// let net: (Linear<2, 3>, ReLU, Linear<3, 2>, Softmax) =
-///     Layers::init(&mut rand_pcg::Pcg64Mcg::seed_from_u64(3));
+///     Layers::init(&mut constnet::rng::Pcg64Mcg::seed_from_u64(3));
 /// let q = net.quantize(&[[0.0f32, 1.0], [1.0, -1.0]])?;
 /// let mut file = [0u8; 256];
 /// let len = q.to_bytes(&mut file)?;
@@ -164,14 +164,16 @@ pub trait Int8WeightFile: Int8Persist {
     /// Saves the file to `path`, atomically (as [`WeightFile::save`](super::WeightFile::save)).
     #[cfg(feature = "std")]
     fn save(&self, path: impl AsRef<std::path::Path>) -> Result<(), super::FileError> {
-        super::weight_file::write_atomically(path.as_ref(), &self.to_byte_vec())
-            .map_err(super::FileError::Io)
+        let path = path.as_ref();
+        super::weight_file::write_atomically(path, &self.to_byte_vec())
+            .map_err(|source| super::FileError::io(path, source))
     }
 
     /// Loads a network from the file at `path`.
     #[cfg(feature = "std")]
     fn load(path: impl AsRef<std::path::Path>) -> Result<Self, super::FileError> {
-        let bytes = std::fs::read(path).map_err(super::FileError::Io)?;
+        let path = path.as_ref();
+        let bytes = std::fs::read(path).map_err(|source| super::FileError::io(path, source))?;
         Self::from_bytes(&bytes).map_err(super::FileError::Format)
     }
 }

@@ -53,8 +53,8 @@ pub fn to_rust_source<T: Scalar, N: Persist<T>>(
 /// ```
 /// use constnet::prelude::*;
 /// use constnet::persist::to_rust_source_int8;
-/// # use rand::SeedableRng;
-/// let net: (Linear<2, 3>, ReLU, Linear<3, 2>) = Layers::init(&mut rand_pcg::Pcg64Mcg::seed_from_u64(3));
+/// # use constnet::rng::SeedableRng;
+/// let net: (Linear<2, 3>, ReLU, Linear<3, 2>) = Layers::init(&mut constnet::rng::Pcg64Mcg::seed_from_u64(3));
 /// let q = net.quantize(&[[0.0f32, 1.0], [1.0, -1.0]])?;
 /// let source = to_rust_source_int8(&q, "CONTROLLER")?;
 /// assert!(source.contains(

@@ -207,16 +207,31 @@ impl core::error::Error for SaveError {}
 #[non_exhaustive]
 pub enum FileError {
     /// Reading or writing the file failed.
-    Io(std::io::Error),
+    Io {
+        /// The file (for a save, the file that was to be written).
+        path: std::path::PathBuf,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
     /// The file's contents are not a weight file for this network.
     Format(LoadError),
+}
+
+#[cfg(feature = "std")]
+impl FileError {
+    pub(super) fn io(path: &std::path::Path, source: std::io::Error) -> Self {
+        Self::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
 }
 
 #[cfg(feature = "std")]
 impl fmt::Display for FileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Io(e) => write!(f, "weight file: {e}"),
+            Self::Io { path, source } => write!(f, "weight file {}: {source}", path.display()),
             Self::Format(e) => e.fmt(f),
         }
     }
@@ -226,7 +241,7 @@ impl fmt::Display for FileError {
 impl std::error::Error for FileError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Self::Io(e) => Some(e),
+            Self::Io { source, .. } => Some(source),
             Self::Format(e) => Some(e),
         }
     }
@@ -239,7 +254,7 @@ impl std::error::Error for FileError {
 /// use constnet::persist::{WeightFile, LoadError};
 ///
 /// type Net = (Linear<4, 8>, ReLU, Linear<8, 3>, Softmax);
-/// let net = Net::init(&mut rand_pcg::Pcg64Mcg::new(1));
+/// let net = Net::init(&mut constnet::rng::Pcg64Mcg::new(1));
 ///
 /// let mut file = [0u8; Net::FILE_BYTES];           // the exact size, known at compile time
 /// net.to_bytes(&mut file)?;
@@ -371,7 +386,8 @@ pub trait WeightFile<T: Scalar>: Persist<T> + Layers {
     where
         Self: LinesUp,
     {
-        write_atomically(path.as_ref(), &self.to_byte_vec()).map_err(FileError::Io)
+        let path = path.as_ref();
+        write_atomically(path, &self.to_byte_vec()).map_err(|source| FileError::io(path, source))
     }
 
     /// Loads a network from the weight file at `path`.
@@ -380,7 +396,8 @@ pub trait WeightFile<T: Scalar>: Persist<T> + Layers {
     where
         Self: LinesUp,
     {
-        let bytes = std::fs::read(path).map_err(FileError::Io)?;
+        let path = path.as_ref();
+        let bytes = std::fs::read(path).map_err(|source| FileError::io(path, source))?;
         Self::from_bytes(&bytes).map_err(FileError::Format)
     }
 }

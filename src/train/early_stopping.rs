@@ -34,14 +34,14 @@ pub enum Validate {
 /// use constnet::prelude::*;
 /// use constnet::train::{EarlyStopping, Validate};
 /// use core::num::NonZeroUsize;
-/// use rand::SeedableRng;
+/// use constnet::rng::SeedableRng;
 ///
 /// // y = 2x + 1 with noise; the validation set is a separate draw.
 /// let x: Vec<[f64; 1]> = (0..40).map(|i| [i as f64 / 40.0]).collect();
 /// let y: Vec<[f64; 1]> = x.iter().map(|v| [2.0 * v[0] + 1.0]).collect();
 /// let (vx, vy) = (x[1..].iter().step_by(5).copied().collect::<Vec<_>>(),
 ///                 y[1..].iter().step_by(5).copied().collect::<Vec<_>>());
-/// let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(2);
+/// let mut rng = constnet::rng::Pcg64Mcg::seed_from_u64(2);
 /// let mut net = <(Linear<1, 1, f64>,)>::init(&mut rng);
 /// let mut sgd = Sgd::new(0.05);
 /// let stopping = EarlyStopping::new(&vx, &vy).patience(3);

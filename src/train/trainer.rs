@@ -28,12 +28,12 @@ pub enum Reduction {
 ///
 /// ```
 /// use constnet::prelude::*;
-/// use rand::SeedableRng;
+/// use constnet::rng::SeedableRng;
 ///
 /// // XOR: the smallest problem a single layer cannot learn.
 /// let x = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]];
 /// let y = [[0.0], [1.0], [1.0], [0.0]];
-/// let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(3);
+/// let mut rng = constnet::rng::Pcg64Mcg::seed_from_u64(3);
 /// let mut net = <(Linear<2, 8, f64>, Tanh, Linear<8, 1, f64>, Sigmoid)>::init(&mut rng);
 /// let mut sgd = Sgd::new(0.5);
 /// let report = Trainer::new(Nll, &mut sgd).batch_size::<4>().epochs(2000)
@@ -83,7 +83,7 @@ impl<'o, L, O, const K: usize> Trainer<'o, L, O, K> {
     /// ```compile_fail,E0080
     /// use constnet::prelude::*;
     /// let mut sgd = Sgd::new(0.1f32);
-    /// let mut net = <(Linear<2, 1>,)>::init(&mut rand_pcg::Pcg64Mcg::new(1));
+    /// let mut net = <(Linear<2, 1>,)>::init(&mut constnet::rng::Pcg64Mcg::new(1));
     /// let trainer = Trainer::new(Squared, &mut sgd).batch_size::<0>();
     /// # let _ = trainer;
     /// ```
