@@ -96,7 +96,10 @@ fn a_chart_that_cannot_be_drawn_is_a_warning() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
-    assert!(stderr.contains("warning: a chart was not drawn"), "{stderr}");
+    assert!(
+        stderr.contains("warning: a chart was not drawn"),
+        "{stderr}"
+    );
     assert!(stderr.contains(&*in_the_way.to_string_lossy()), "{stderr}");
     assert!(dir.join("out/digits.cnet").is_file());
     std::fs::remove_dir_all(&dir).unwrap();

@@ -247,3 +247,75 @@ fn init_follows_the_chapter_variances() {
     let var0 = b.iter().map(|v| v * v).sum::<f64>() / b.len() as f64;
     assert!((var0 - 1.0).abs() < 0.2, "offset variance {var0}");
 }
+
+/// `on_epoch` sees each epoch's figures exactly as the report records them, on `fit` and on
+/// early stopping, and a `Break` from it ends training after that epoch.
+#[test]
+fn on_epoch_sees_every_epoch_and_can_stop_training() {
+    use constnet::train::{EarlyStopping, EpochStats};
+    type Xor = (Linear<2, 4, f64>, Tanh, Linear<4, 1, f64>, Sigmoid);
+    let train = |hook_stops_at: usize| {
+        let mut rng = common::rng(11);
+        let mut net = Xor::init(&mut rng);
+        let mut sgd = Sgd::new(0.5);
+        let mut seen: Vec<EpochStats<f64>> = Vec::new();
+        let report = Trainer::new(Nll, &mut sgd)
+            .batch_size::<2>()
+            .epochs(50)
+            .on_epoch(|stats: &EpochStats<f64>| {
+                seen.push(*stats);
+                if stats.epoch == hook_stops_at {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            })
+            .fit(&mut net, &XOR_X, &XOR_Y, &mut rng)
+            .unwrap();
+        (report, seen, net)
+    };
+    let (all, seen, _) = train(usize::MAX);
+    assert_eq!(all.epochs.len(), 50);
+    assert_eq!(seen, all.epochs, "the hook sees what the report records");
+    assert!(seen.iter().all(|s| s.steps == 2));
+    let (stopped, seen, net) = train(7);
+    assert_eq!(stopped.epochs.len(), 7);
+    assert_eq!(seen, all.epochs[..7]);
+    // Stopping changes nothing before it: the net is the one 7 epochs of the full run made.
+    let mut rng = common::rng(11);
+    let mut seven = Xor::init(&mut rng);
+    let mut sgd = Sgd::new(0.5);
+    Trainer::new(Nll, &mut sgd)
+        .batch_size::<2>()
+        .epochs(7)
+        .fit(&mut seven, &XOR_X, &XOR_Y, &mut rng)
+        .unwrap();
+    assert_eq!(net, seven);
+
+    // Early stopping calls it too, once per epoch, and stops when it says so.
+    let mut rng = common::rng(11);
+    let mut net = Xor::init(&mut rng);
+    let mut sgd = Sgd::new(0.5);
+    let mut epochs = Vec::new();
+    let report = Trainer::new(Nll, &mut sgd)
+        .epochs(40)
+        .on_epoch(|stats: &EpochStats<f64>| {
+            epochs.push(stats.epoch);
+            if stats.epoch == 5 {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        })
+        .fit_early_stopping(
+            &mut net,
+            &XOR_X,
+            &XOR_Y,
+            &mut rng,
+            EarlyStopping::new(&XOR_X, &XOR_Y).patience(1000),
+        )
+        .unwrap();
+    assert_eq!(epochs, [1, 2, 3, 4, 5]);
+    assert_eq!(report.curve.last().unwrap().epoch, 5);
+    assert!(!report.stopped_early, "the patience did not run out");
+}

@@ -6,7 +6,7 @@ use core::ops::ControlFlow;
 
 use rand::Rng;
 
-use super::{Evaluation, TrainError, Trainer, evaluate};
+use super::{Evaluation, OnEpoch, TrainError, Trainer, evaluate};
 use crate::loss::BatchScore;
 use crate::loss::Objective;
 use crate::module::Stored;
@@ -197,7 +197,7 @@ impl<T: Copy> EarlyStoppingReport<T> {
     }
 }
 
-impl<'o, L, O, const K: usize> Trainer<'o, L, O, K> {
+impl<'o, L, O, const K: usize, H> Trainer<'o, L, O, K, H> {
     /// Trains `net` with early stopping (chapter section 8.1) and leaves it with the weights
     /// that had the lowest validation loss. Needs no heap beyond one copy of the network (on
     /// the stack); `order` is scratch space at least as long as the training set.
@@ -221,6 +221,7 @@ impl<'o, L, O, const K: usize> Trainer<'o, L, O, K> {
         O: Optimizer<T, Net>,
         R: Rng + ?Sized,
         F: FnMut(&Checkpoint<T>),
+        H: OnEpoch<T>,
     {
         // Check 0 is the untrained net: if training only makes it worse, it stays as it was.
         let first = Checkpoint {
@@ -303,6 +304,7 @@ impl<'o, L, O, const K: usize> Trainer<'o, L, O, K> {
         O: Optimizer<T, Net>,
         R: Rng + ?Sized,
         F: FnMut(&Checkpoint<T>),
+        H: OnEpoch<T>,
     {
         let mut order = alloc::vec![0; x.len()];
         let mut curve = alloc::vec::Vec::new();

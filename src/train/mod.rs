@@ -25,7 +25,7 @@ pub use evaluate::evaluate;
 #[cfg(feature = "alloc")]
 pub use report::TrainReport;
 pub use report::{EpochStats, Evaluation};
-pub use trainer::{DEFAULT_STACK_LIMIT, Reduction, Trainer};
+pub use trainer::{DEFAULT_STACK_LIMIT, NoHook, OnEpoch, Reduction, Trainer};
 
 /// Checks that inputs and targets pair up and are not empty.
 pub(crate) fn check_lengths(inputs: usize, targets: usize) -> Result<(), TrainError> {

@@ -42,9 +42,10 @@ pub enum Reduction {
 /// # Ok::<(), constnet::train::TrainError>(())
 /// ```
 #[derive(Debug)]
-pub struct Trainer<'o, L, O, const K: usize> {
+pub struct Trainer<'o, L, O, const K: usize, H = NoHook> {
     loss: L,
     optimizer: &'o mut O,
+    on_epoch: H,
     pub(super) epochs: usize,
     reduction: Reduction,
     full_batch: bool,
@@ -65,6 +66,7 @@ impl<'o, L, O> Trainer<'o, L, O, 1> {
         Self {
             loss,
             optimizer,
+            on_epoch: NoHook,
             epochs: 1,
             reduction: Reduction::Sum,
             full_batch: false,
@@ -75,7 +77,7 @@ impl<'o, L, O> Trainer<'o, L, O, 1> {
     }
 }
 
-impl<'o, L, O, const K: usize> Trainer<'o, L, O, K> {
+impl<'o, L, O, const K: usize, H> Trainer<'o, L, O, K, H> {
     /// Mini-batches of `B` samples, processed as one `[[T; IN]; B]` array on the stack.
     ///
     /// A batch of zero samples is rejected when the program is built:
@@ -87,11 +89,12 @@ impl<'o, L, O, const K: usize> Trainer<'o, L, O, K> {
     /// let trainer = Trainer::new(Squared, &mut sgd).batch_size::<0>();
     /// # let _ = trainer;
     /// ```
-    pub fn batch_size<const B: usize>(self) -> Trainer<'o, L, O, B> {
+    pub fn batch_size<const B: usize>(self) -> Trainer<'o, L, O, B, H> {
         const { assert!(B > 0, "the batch size must be at least 1") };
         Trainer {
             loss: self.loss,
             optimizer: self.optimizer,
+            on_epoch: self.on_epoch,
             epochs: self.epochs,
             reduction: self.reduction,
             full_batch: self.full_batch,
@@ -147,6 +150,54 @@ impl<'o, L, O, const K: usize> Trainer<'o, L, O, K> {
         self
     }
 
+    /// Calls `hook` after every epoch, with its number, mean training loss and accuracy, in
+    /// every `fit` method (early stopping too); return [`ControlFlow::Break`] from it to stop
+    /// training there (the report then ends with that epoch). Progress bars, logs and custom
+    /// stopping rules go here.
+    ///
+    /// ```
+    /// use core::ops::ControlFlow;
+    /// use constnet::prelude::*;
+    /// use constnet::train::EpochStats;
+    ///
+    /// let x = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]];
+    /// let y = [[0.0], [1.0], [1.0], [0.0]];
+    /// let mut rng = Pcg64Mcg::seed_from_u64(3);
+    /// let mut net = <(Linear<2, 8, f64>, Tanh, Linear<8, 1, f64>, Sigmoid)>::init(&mut rng);
+    /// let mut sgd = Sgd::new(0.5);
+    /// let report = Trainer::new(Nll, &mut sgd)
+    ///     .batch_size::<4>()
+    ///     .epochs(5000)
+    ///     .on_epoch(|stats: &EpochStats<f64>| {
+    ///         if stats.epoch % 1000 == 0 {
+    ///             println!("epoch {}: loss {:.4}", stats.epoch, stats.train.loss);
+    ///         }
+    ///         // Stop as soon as every sample is right.
+    ///         if stats.train.accuracy == Some(1.0) {
+    ///             ControlFlow::Break(())
+    ///         } else {
+    ///             ControlFlow::Continue(())
+    ///         }
+    ///     })
+    ///     .fit(&mut net, &x, &y, &mut rng)?;
+    /// assert!(report.epochs.len() < 5000);
+    /// assert_eq!(report.last().unwrap().train.accuracy, Some(1.0));
+    /// # Ok::<(), constnet::train::TrainError>(())
+    /// ```
+    pub fn on_epoch<G>(self, hook: G) -> Trainer<'o, L, O, K, G> {
+        Trainer {
+            loss: self.loss,
+            optimizer: self.optimizer,
+            on_epoch: hook,
+            epochs: self.epochs,
+            reduction: self.reduction,
+            full_batch: self.full_batch,
+            drop_partial_batch: self.drop_partial_batch,
+            input_noise: self.input_noise,
+            stack_limit: self.stack_limit,
+        }
+    }
+
     /// The loss this trainer minimizes.
     pub fn loss(&self) -> &L {
         &self.loss
@@ -172,23 +223,13 @@ impl<'o, L, O, const K: usize> Trainer<'o, L, O, K> {
         L: Objective<Net, [T; IN], Scalar = T, Target = [T; OUT]>,
         O: Optimizer<T, Net>,
         R: Rng + ?Sized,
+        H: OnEpoch<T>,
     {
-        let mut epoch_total = BatchScore::default();
-        let mut steps = 0;
         self.run(net, x, y, rng, order, |step, net, _| {
-            epoch_total.merge(&step.batch);
-            steps += 1;
-            if !step.ends_epoch {
-                return ControlFlow::Continue(());
+            match &step.epoch_stats {
+                Some(stats) => on_epoch(stats, net),
+                None => ControlFlow::Continue(()),
             }
-            let stats = EpochStats {
-                epoch: step.epoch,
-                steps,
-                train: Evaluation::of(&epoch_total, L::CLASSIFIES),
-            };
-            epoch_total = BatchScore::default();
-            steps = 0;
-            on_epoch(&stats, net)
         })
     }
 
@@ -210,6 +251,7 @@ impl<'o, L, O, const K: usize> Trainer<'o, L, O, K> {
         L: Objective<Net, [T; IN], Scalar = T, Target = [T; OUT]>,
         O: Optimizer<T, Net>,
         R: Rng + ?Sized,
+        H: OnEpoch<T>,
     {
         check_lengths(x.len(), y.len())?;
         let n = x.len();
@@ -263,6 +305,7 @@ impl<'o, L, O, const K: usize> Trainer<'o, L, O, K> {
         L: Objective<Net, [T; IN], Scalar = T, Target = [T; OUT]>,
         O: Optimizer<T, Net>,
         R: Rng + ?Sized,
+        H: OnEpoch<T>,
     {
         let mut grad = Stored::<Net>::zeroed();
         // The weights before the latest update, restored if the update is not finite.
@@ -272,6 +315,8 @@ impl<'o, L, O, const K: usize> Trainer<'o, L, O, K> {
             order.shuffle(rng);
             let mut chunks = order.chunks(K).peekable();
             let mut pending = BatchScore::default();
+            let mut epoch_total = BatchScore::default();
+            let mut steps = 0;
             // `grad` is zero here: every epoch ends with an update, which clears it.
             while let Some(chunk) = chunks.next() {
                 let ends_epoch = chunks.peek().is_none_or(|next| self.skips(next));
@@ -298,13 +343,26 @@ impl<'o, L, O, const K: usize> Trainer<'o, L, O, K> {
                 }
                 self.update(net, &mut grad, &mut last_good, pending.samples, epoch)?;
                 grad.zero_params();
+                epoch_total.merge(&pending);
+                steps += 1;
+                let epoch_stats = ends_epoch.then(|| EpochStats {
+                    epoch,
+                    steps,
+                    train: Evaluation::of(&epoch_total, L::CLASSIFIES),
+                });
                 let step = Step {
                     epoch,
                     step: self.optimizer.steps(),
                     ends_epoch,
                     batch: core::mem::take(&mut pending),
+                    epoch_stats,
                 };
                 if on_step(&step, net, &self.loss).is_break() {
+                    return Ok(());
+                }
+                if let Some(stats) = &step.epoch_stats
+                    && self.on_epoch.on_epoch(stats).is_break()
+                {
                     return Ok(());
                 }
             }
@@ -334,6 +392,7 @@ impl<'o, L, O, const K: usize> Trainer<'o, L, O, K> {
         L: Objective<Net, [T; IN], Scalar = T, Target = [T; OUT]>,
         O: Optimizer<T, Net>,
         R: Rng + ?Sized,
+        H: OnEpoch<T>,
     {
         let mut order = alloc::vec![0; x.len()];
         let mut report = super::TrainReport::default();
@@ -406,6 +465,31 @@ pub(super) struct Step<T> {
     pub ends_epoch: bool,
     /// Loss and right guesses of the samples behind this step's gradient.
     pub batch: BatchScore<T>,
+    /// For the epoch's last step, the epoch's figures.
+    pub epoch_stats: Option<EpochStats<T>>,
+}
+
+/// What a trainer calls after every epoch ([`Trainer::on_epoch`]): any
+/// `FnMut(&EpochStats<T>) -> ControlFlow<()>`, or [`NoHook`].
+pub trait OnEpoch<T> {
+    /// Sees the epoch's figures; [`ControlFlow::Break`] stops training after this epoch.
+    fn on_epoch(&mut self, stats: &EpochStats<T>) -> ControlFlow<()>;
+}
+
+/// No per-epoch hook: a trainer's default.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoHook;
+
+impl<T> OnEpoch<T> for NoHook {
+    fn on_epoch(&mut self, _: &EpochStats<T>) -> ControlFlow<()> {
+        ControlFlow::Continue(())
+    }
+}
+
+impl<T, F: FnMut(&EpochStats<T>) -> ControlFlow<()>> OnEpoch<T> for F {
+    fn on_epoch(&mut self, stats: &EpochStats<T>) -> ControlFlow<()> {
+        self(stats)
+    }
 }
 
 /// Copies the samples named by `chunk` into a batch; a short chunk (the last, partial batch) is
