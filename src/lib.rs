@@ -61,6 +61,7 @@ pub mod schema {
         Domain, Init, Item, LayerInfo, OnnxOp, Persist, Role, TensorInfo, Torch,
     };
     pub use crate::module::{FieldError, FieldReader, FieldWriter};
+    pub use crate::module::{NamedTensor, for_each_tensor};
 }
 
 /// The chapter, section by section: each idea's formula, its type here, and code that uses it.

@@ -5,6 +5,7 @@
 //!   per layer with [`layer!`](crate::layer) (`declare`), and the starting values it draws
 //!   (`init`, section 5);
 //! - `params`: [`Params`], the learned part of that walk, for gradients and optimizers;
+//! - `named`: that walk for users, tensor by tensor with names ([`for_each_tensor`]);
 //! - `layers`: what a network is as a type ([`Layers`], [`Network`]);
 //! - `ends_with`: [`EndsWith`], for losses fused with the last activation (section 5);
 //! - `tuples`: networks as tuples of modules (section 2.2);
@@ -22,6 +23,7 @@ mod footprint;
 mod init;
 pub(crate) mod int8_import;
 mod layers;
+mod named;
 mod params;
 pub(crate) mod quantize;
 pub(crate) mod schema;
@@ -34,6 +36,7 @@ pub use footprint::Footprint;
 pub use init::randomize_tensors;
 pub use int8_import::{Int8Import, Int8ImportError, Int8Op, Int8OpKind, Int8Ops};
 pub use layers::{AnyWidth, InputWidth, Layers, LinesUp, Network};
+pub use named::{NamedTensor, for_each_tensor};
 pub use params::Params;
 pub use quantize::{
     Calibrated, FieldError, FieldReader, FieldWriter, Int8Module, Int8Net, Int8Persist, Int8Source,

@@ -12,7 +12,8 @@
 //! - [`to_rust_source`] (with `alloc`): Rust source text defining a `const` of the network's
 //!   type, so the weights are compiled in;
 //! - [`Safetensors`]: the weights of a PyTorch `nn.Sequential` saved with
-//!   `safetensors.torch.save_file`;
+//!   `safetensors.torch.save_file`, and [`to_safetensors`] (with `alloc`) the other way, with
+//!   the names and layouts `load_state_dict` expects;
 //! - [`Onnx`]: a model exported by `torch.onnx.export` (or another ONNX exporter), into the
 //!   network type the user writes;
 //! - [`Tflite`]: an int8 `.tflite` file from TensorFlow's converter, into an int8 network.
@@ -35,6 +36,8 @@ mod weight_file;
 pub use crate::module::{Int8ImportError, Int8Op, Int8OpKind, Int8Ops};
 pub use int8_file::Int8WeightFile;
 pub use onnx::{Layers as OnnxLayers, Onnx, OnnxError, OnnxLayer, OnnxName, OnnxTensor};
+#[cfg(feature = "alloc")]
+pub use safetensors::to_safetensors;
 pub use safetensors::{DtypeName, ImportError, InlineName, Safetensors, Shape, TensorName};
 #[cfg(feature = "alloc")]
 pub use source::{SourceError, to_rust_source, to_rust_source_int8};

@@ -1,5 +1,6 @@
-//! Import from PyTorch: the weights of an `nn.Sequential` saved with
-//! `safetensors.torch.save_file(model.state_dict(), path)`.
+//! Import from and export to PyTorch: the weights of an `nn.Sequential` saved with
+//! `safetensors.torch.save_file(model.state_dict(), path)`, and ([`to_safetensors`], with
+//! `alloc`) a network written as such a file.
 //!
 //! A safetensors file is an 8-byte little-endian header length, a JSON header mapping tensor
 //! names to `{"dtype", "shape", "data_offsets"}`, and the tensors' bytes. The header is read in
@@ -27,11 +28,15 @@
 //! `nn.Sequential` does and loads them.
 
 mod error;
+#[cfg(feature = "alloc")]
+mod export;
 mod header;
 mod name;
 mod shape;
 
 pub use error::ImportError;
+#[cfg(feature = "alloc")]
+pub use export::to_safetensors;
 use name::LayerTensorName;
 pub use name::{DtypeName, InlineName, TensorName};
 pub use shape::Shape;

@@ -1,0 +1,127 @@
+//! Export to PyTorch: a network as the safetensors file `safetensors.torch.save_file` writes
+//! for the matching `nn.Sequential`, so `model.load_state_dict(load_file(path))` takes it.
+//!
+//! The names and layouts are the import's, read backwards from each tensor's [`Torch`]: layer
+//! `k`'s tensors are `k.{name}`; a [`Torch::Transposed`] matrix is written `OUT x IN`; a
+//! [`Torch::StdDevOfVariance`] is written as the variance `(sigma + eps)^2 - eps`; tensors
+//! PyTorch does not keep ([`Torch::Absent`]) are left out; and each name a layer lists in
+//! [`LayerInfo::torch_ignores`](crate::schema::LayerInfo::torch_ignores) (batch norm's
+//! `num_batches_tracked`) is written as PyTorch's counter, an `I64` scalar 0, so a strict
+//! `load_state_dict` finds every key it expects.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt::Write;
+
+use crate::Scalar;
+use crate::network::LinesUp;
+use crate::schema::{Item, Persist, Torch};
+
+/// The network as a safetensors file with PyTorch's `nn.Sequential` names and layouts (the
+/// module documentation of [`persist`](crate::persist) gives the rules), `F32` or `F64` as the
+/// network's scalar type. [`Safetensors::load`](super::Safetensors::load) reads it back.
+///
+/// ```
+/// use constnet::persist::{Safetensors, to_safetensors};
+/// use constnet::prelude::*;
+///
+/// type Net = (Linear<4, 8>, BatchNorm<8>, ReLU, Linear<8, 3>, Softmax);
+/// let net = Net::init(&mut Pcg64Mcg::seed_from_u64(1));
+/// let file = to_safetensors(&net);
+/// // In Python:
+/// //   model = nn.Sequential(nn.Linear(4, 8), nn.BatchNorm1d(8), nn.ReLU(),
+/// //                         nn.Linear(8, 3), nn.Softmax(dim=1))
+/// //   model.load_state_dict(safetensors.torch.load_file("net.safetensors"))
+/// let back: Net = Safetensors::parse(&file)?.load()?;
+/// assert_eq!(back.0, net.0);
+/// # Ok::<(), constnet::persist::ImportError>(())
+/// ```
+pub fn to_safetensors<T: Scalar, N: Persist<T> + LinesUp>(net: &N) -> Vec<u8> {
+    let dtype = if T::BYTES == 8 { "F64" } else { "F32" };
+    let mut header = String::from("{\"__metadata__\":{\"format\":\"pt\"}");
+    let mut data: Vec<u8> = Vec::new();
+    let mut layer = 0usize;
+    net.visit_items(&mut |item| match item {
+        Item::Layer(info) => {
+            layer += 1;
+            for ignored in info.torch_ignores {
+                open_entry(
+                    &mut header,
+                    format_args!("{}.{ignored}", layer - 1),
+                    "I64",
+                    &[],
+                );
+                let start = data.len();
+                data.extend_from_slice(&0i64.to_le_bytes());
+                let _ = write!(header, "{start},{}]}}", data.len());
+            }
+        }
+        Item::Tensor(info, values) => {
+            let Some(name) = info.torch.name() else {
+                return;
+            };
+            let mut dims = [0usize; 2];
+            let rank = info.dims.len().min(2);
+            dims[..rank].copy_from_slice(&info.dims[..rank]);
+            if let Torch::Transposed(_) = info.torch {
+                dims[..rank].reverse();
+            }
+            open_entry(
+                &mut header,
+                format_args!("{}.{name}", layer - 1),
+                dtype,
+                &dims[..rank],
+            );
+            let start = data.len();
+            let mut push = |value: T| {
+                let mut bytes = [0u8; 8];
+                value.write_le(&mut bytes[..T::BYTES]);
+                data.extend_from_slice(&bytes[..T::BYTES]);
+            };
+            match info.torch {
+                Torch::Transposed(_) => {
+                    // `W` is rows x columns (IN x OUT); PyTorch keeps columns x rows.
+                    let (rows, columns) = match *info.dims {
+                        [rows, columns] => (rows, columns),
+                        _ => (values.len(), 1),
+                    };
+                    for j in 0..columns {
+                        for i in 0..rows {
+                            push(values[i * columns + j]);
+                        }
+                    }
+                }
+                Torch::StdDevOfVariance { eps, .. } => {
+                    for &sigma in values {
+                        let deviation = sigma.as_f64() + eps;
+                        push(T::from_f64(deviation * deviation - eps));
+                    }
+                }
+                _ => values.iter().for_each(|&v| push(v)),
+            }
+            let _ = write!(header, "{start},{}]}}", data.len());
+        }
+        _ => {}
+    });
+    header.push('}');
+    // The tensors start 8-byte aligned, as the safetensors library writes them: the header is
+    // padded with spaces.
+    while header.len() % 8 != 0 {
+        header.push(' ');
+    }
+    let mut file = Vec::with_capacity(8 + header.len() + data.len());
+    file.extend_from_slice(&(header.len() as u64).to_le_bytes());
+    file.extend_from_slice(header.as_bytes());
+    file.extend_from_slice(&data);
+    file
+}
+
+/// Writes a header entry up to its data offsets: `,"name":{"dtype":..,"shape":[..],"data_offsets":[`.
+fn open_entry(header: &mut String, name: core::fmt::Arguments<'_>, dtype: &str, dims: &[usize]) {
+    // Writing to a `String` cannot fail.
+    let _ = write!(header, ",\"{name}\":{{\"dtype\":\"{dtype}\",\"shape\":[");
+    for (i, d) in dims.iter().enumerate() {
+        let _ = write!(header, "{}{d}", if i > 0 { "," } else { "" });
+    }
+    header.push_str("],\"data_offsets\":[");
+}
