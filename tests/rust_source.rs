@@ -7,7 +7,10 @@
 mod common;
 
 use common::{Float8, float8_calibration, rng};
-use constnet::persist::{to_rust_source, to_rust_source_int8};
+use constnet::data::Standardizer;
+use constnet::persist::{
+    ClassNames, Preprocessing, to_rust_source, to_rust_source_int8, to_rust_source_with,
+};
 use constnet::prelude::*;
 use constnet::quantization::Rounding;
 
@@ -41,7 +44,19 @@ fn nets() -> (Net32, Net64) {
 #[test]
 fn generated_source_compiles_to_the_same_nets() {
     let (net32, net64) = nets();
-    let text = to_rust_source(&net32, "NET32").unwrap() + &to_rust_source(&net64, "NET64").unwrap();
+    // NET64 comes with the preprocessing it was trained with; a class name with a quote and a
+    // backslash stays a string.
+    let standardizer = Standardizer {
+        mean: [170.5, -0.1],
+        std: [12.25, 1e-3],
+    };
+    let names = ["plain", "with \"quote\" and \\"];
+    let preprocessing = Preprocessing {
+        standardizer: Some(standardizer),
+        class_names: ClassNames::new(&names),
+    };
+    let text = to_rust_source(&net32, "NET32").unwrap()
+        + &to_rust_source_with(&net64, "NET64", &preprocessing).unwrap();
     if std::env::var_os("UPDATE_FIXTURES").is_some() {
         std::fs::write("tests/fixtures/generated_net.rs", &text).unwrap();
     }
@@ -52,6 +67,8 @@ fn generated_source_compiles_to_the_same_nets() {
     );
     assert_eq!(generated::NET32, net32);
     assert_eq!(generated::NET64, net64);
+    assert_eq!(generated::NET64_STANDARDIZER, standardizer);
+    assert_eq!(generated::NET64_CLASS_NAMES, names);
     let x = [0.5, -1.5, 2.5];
     assert_eq!(generated::NET32.forward(&x), net32.forward(&x));
     // A `const` is usable where a value is needed at compile time: a `static` in flash.

@@ -55,8 +55,9 @@ fn file(net: &Net) -> Vec<u8> {
 fn a_net_survives_the_round_trip_bit_for_bit() {
     let net = trained_net();
     let bytes = file(&net);
-    // Header, 3*5+5 + 4*5+2 (batch norm) + 5*4+4 + 4*2+2 values, checksum.
-    assert_eq!(Net::FILE_BYTES, 24 + 4 * (20 + 22 + 24 + 10) + 4);
+    // Header, the table of 8 layers, 3*5+5 + 4*5+2 (batch norm) + 5*4+4 + 4*2+2 values,
+    // checksum.
+    assert_eq!(Net::FILE_BYTES, 32 + 8 * 40 + 4 * (20 + 22 + 24 + 10) + 4);
     assert_eq!(bytes, net.to_byte_vec());
     let loaded = Net::from_bytes(&bytes).unwrap();
     assert_eq!(loaded, net);
@@ -162,9 +163,9 @@ fn every_malformed_file_gets_its_own_error_and_the_net_is_unchanged() {
     );
 
     let mut bad = good.clone();
-    bad[4] = 2;
+    bad[4] = 3;
     reseal(&mut bad);
-    expect(&bad, LoadError::UnsupportedVersion { found: 2 });
+    expect(&bad, LoadError::UnsupportedVersion { found: 3 });
 
     let mut bad = good.clone();
     bad[6] = 8;
@@ -190,15 +191,56 @@ fn every_malformed_file_gets_its_own_error_and_the_net_is_unchanged() {
     let other = Other::init(&mut rng(73));
     let (expected, found) = (original.shape_signature(), other.shape_signature());
     assert_ne!(expected, found, "another dropout rate is another shape");
-    expect(
-        &other.to_byte_vec(),
-        LoadError::ShapeMismatch { expected, found },
+    // The file lists its layers: the error names the one that differs, with both kinds.
+    let mut probe = before.clone();
+    let mismatch = probe
+        .load_bytes(&other.to_byte_vec(), NonFinite::Accept)
+        .unwrap_err();
+    let LoadError::LayerMismatch {
+        layer: 3,
+        expected: ours,
+        found: theirs,
+    } = mismatch
+    else {
+        panic!("{mismatch:?}")
+    };
+    assert_eq!(
+        (ours.to_string(), theirs.to_string()),
+        ("Dropout<20>".into(), "Dropout<30>".into())
     );
+    assert_eq!(
+        mismatch.to_string(),
+        "the weight file was saved from another network: its layer 3 is Dropout<30>, this \
+         network's is Dropout<20>"
+    );
+    assert_eq!(probe, before);
     let wider = <(Linear<3, 6>, ReLU)>::init(&mut rng(74));
-    let found = wider.shape_signature();
-    expect(
-        &wider.to_byte_vec(),
-        LoadError::ShapeMismatch { expected, found },
+    let mismatch = probe
+        .load_bytes(&wider.to_byte_vec(), NonFinite::Accept)
+        .unwrap_err();
+    assert!(
+        mismatch
+            .to_string()
+            .contains("its layer 0 is Linear<3, 6>, this network's is Linear<3, 5>"),
+        "{mismatch}"
+    );
+    // One layer more, the rest the same.
+    let mut longer = <(FlatNet, Linear<2, 2>)>::init(&mut rng(75));
+    assert_eq!(
+        longer.load_bytes(&good, NonFinite::Accept),
+        Err(LoadError::LayerCountMismatch {
+            expected: 9,
+            found: 8
+        })
+    );
+    // A version 1 file has no table: the signatures are all it can compare.
+    static V1: &[u8] = include_bytes!("fixtures/weights_v1.cnet");
+    assert_eq!(
+        other.clone().load_bytes(V1, NonFinite::Accept),
+        Err(LoadError::ShapeMismatch {
+            expected: found,
+            found: expected,
+        })
     );
 
     let mut bad = good.clone();
@@ -308,10 +350,12 @@ fn thousands_of_corrupted_files_are_rejected_without_a_panic() {
 
 /// `tests/fixtures/weights.cnet` was written by this test (run with `UPDATE_FIXTURES=1` to
 /// rewrite it) and is committed: loading it through `include_bytes!` proves a firmware can
-/// carry its net in flash, and its bytes pin the format.
+/// carry its net in flash, and its bytes pin the format. `weights_v1.cnet` is the same net in
+/// format version 1, written before the layer table and the metadata existed: it still loads.
 #[test]
 fn a_committed_file_loads_from_include_bytes() {
     static WEIGHTS: &[u8] = include_bytes!("fixtures/weights.cnet");
+    static WEIGHTS_V1: &[u8] = include_bytes!("fixtures/weights_v1.cnet");
     let net = trained_net();
     if std::env::var_os("UPDATE_FIXTURES").is_some() {
         std::fs::write("tests/fixtures/weights.cnet", file(&net)).unwrap();
@@ -322,6 +366,78 @@ fn a_committed_file_loads_from_include_bytes() {
         file(&net).as_slice(),
         "the format changed: bump its version"
     );
+    assert_eq!(&WEIGHTS_V1[4..6], &[1, 0]);
+    assert_eq!(Net::from_bytes(WEIGHTS_V1).unwrap(), net);
+    let (_, none) = Net::from_bytes_with::<3>(WEIGHTS_V1).unwrap();
+    assert!(none.is_empty());
+}
+
+/// The standardizer and class names saved with a net come back exactly, read in place; the
+/// file without them is the plain one; damage in them is a typed error.
+#[test]
+fn preprocessing_is_saved_with_the_net() {
+    use constnet::data::Standardizer;
+    use constnet::persist::{ClassNames, Preprocessing};
+    let net = trained_net();
+    let names = ["setosa", "versicolor"];
+    let standardizer = Standardizer::fit(&[[1.0f32, 10.0, -3.0], [3.0, 30.0, -1.0]]).unwrap();
+    let saved = Preprocessing {
+        standardizer: Some(standardizer),
+        class_names: ClassNames::new(&names),
+    };
+    let bytes = net.to_byte_vec_with(&saved);
+    // 5-byte records: the standardizer's width and 2 x 3 values, then the count and 2 names.
+    let metadata = (5 + 4 + 24) + (5 + 4 + (4 + 6) + (4 + 10));
+    assert_eq!(bytes.len(), Net::FILE_BYTES + metadata);
+    assert_eq!(bytes.len(), Net::file_bytes_with(&saved));
+    let (loaded, read) = Net::from_bytes_with::<3>(&bytes).unwrap();
+    assert_eq!(loaded, net);
+    assert_eq!(read, saved);
+    assert_eq!(read.class_name(1), Some("versicolor"));
+    assert_eq!(read.class_name(2), None);
+    assert_eq!(read.apply(&[2.0, 20.0, -2.0]), [0.0, 0.0, 0.0]);
+    let mut buffer = vec![0u8; bytes.len()];
+    assert_eq!(net.to_bytes_with(&saved, &mut buffer), Ok(bytes.len()));
+    assert_eq!(buffer, bytes);
+
+    // A standardizer for another width is an error, not a silent misfit.
+    assert_eq!(
+        net.preprocessing::<4>(&bytes),
+        Err(LoadError::PreprocessingWidth {
+            expected: 4,
+            found: 3
+        })
+    );
+    // Without preprocessing: the plain file, and nothing read back.
+    let plain = net.to_byte_vec_with::<3>(&Preprocessing::default());
+    assert_eq!(plain, file(&net));
+    assert!(net.preprocessing::<3>(&plain).unwrap().is_empty());
+
+    // Damage inside the metadata, with the checksum made to match, is `BadMetadata`.
+    let at = Net::FILE_BYTES - 4;
+    let mut bad = bytes.clone();
+    bad[at + 1] = 0xFF; // the first record claims more bytes than there are
+    reseal(&mut bad);
+    assert_eq!(
+        net.preprocessing::<3>(&bad),
+        Err(LoadError::BadMetadata { offset: at })
+    );
+    let mut bad = bytes.clone();
+    let name = bad.len() - 4 - 10;
+    bad[name] = 0xFF; // not UTF-8
+    reseal(&mut bad);
+    assert!(matches!(
+        net.preprocessing::<3>(&bad),
+        Err(LoadError::BadMetadata { .. })
+    ));
+    // A record of a tag this version does not know is skipped.
+    let mut later = file(&net);
+    let end = later.len() - 4;
+    later.splice(end..end, [9, 2, 0, 0, 0, 0xAB, 0xCD]);
+    later[28..32].copy_from_slice(&7u32.to_le_bytes());
+    reseal(&mut later);
+    assert!(net.preprocessing::<3>(&later).unwrap().is_empty());
+    assert_eq!(Net::from_bytes(&later).unwrap(), net);
 }
 
 #[test]

@@ -125,6 +125,7 @@ macro_rules! layer {
                 0
             })*;
             const STORED: usize = 0 $(+ <$fty as $crate::kernels::Flat<$t>>::LEN)*;
+            const LAYERS: usize = 1;
 
             #[inline]
             #[allow(unused_variables, clippy::unnecessary_cast)]

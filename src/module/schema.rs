@@ -189,6 +189,8 @@ pub trait Persist<T: Scalar> {
     const LEARNED: usize;
     /// Number of scalars stored: every tensor, learned and state.
     const STORED: usize;
+    /// Number of layers, nested tuples flattened (what the weight file's layer table lists).
+    const LAYERS: usize;
 
     /// Calls `f` with every step of the walk, for reading.
     fn visit_items(&self, f: &mut impl FnMut(Item<'_, &[T]>));

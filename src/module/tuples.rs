@@ -108,6 +108,7 @@ impl<Act, U, A: EndsWith<Act, U>> EndsWith<Act, U> for (A,) {
 impl<T: Scalar, A: Persist<T>> Persist<T> for (A,) {
     const LEARNED: usize = A::LEARNED;
     const STORED: usize = A::STORED;
+    const LAYERS: usize = A::LAYERS;
     #[inline]
     fn visit_items(&self, f: &mut impl FnMut(Item<'_, &[T]>)) {
         f(Item::Begin);
@@ -288,6 +289,7 @@ macro_rules! tuple_module {
         impl<T: Scalar, $($L: Persist<T>,)+> Persist<T> for ($($L,)+) {
             const LEARNED: usize = 0 $(+ $L::LEARNED)+;
             const STORED: usize = 0 $(+ $L::STORED)+;
+            const LAYERS: usize = 0 $(+ $L::LAYERS)+;
 
             #[inline]
             fn visit_items(&self, f: &mut impl FnMut(Item<'_, &[T]>)) {

@@ -27,6 +27,7 @@ mod crc32;
 mod int8_file;
 mod json;
 mod onnx;
+mod preprocessing;
 mod safetensors;
 #[cfg(feature = "alloc")]
 mod source;
@@ -36,15 +37,16 @@ mod weight_file;
 pub use crate::module::{Int8ImportError, Int8Op, Int8OpKind, Int8Ops};
 pub use int8_file::Int8WeightFile;
 pub use onnx::{Layers as OnnxLayers, Onnx, OnnxError, OnnxLayer, OnnxName, OnnxTensor};
+pub use preprocessing::{ClassNames, Preprocessing};
 #[cfg(feature = "alloc")]
 pub use safetensors::to_safetensors;
 pub use safetensors::{DtypeName, ImportError, InlineName, Safetensors, Shape, TensorName};
 #[cfg(feature = "alloc")]
-pub use source::{SourceError, to_rust_source, to_rust_source_int8};
+pub use source::{SourceError, to_rust_source, to_rust_source_int8, to_rust_source_with};
 pub use tflite::{Ops as TfliteOps, Tflite, TfliteError};
 #[cfg(feature = "std")]
 pub use weight_file::FileError;
-pub use weight_file::{LoadError, NonFinite, SaveError, WeightFile};
+pub use weight_file::{FileLayer, LoadError, NonFinite, SaveError, WeightFile};
 
 /// The walk every format is built on, where it was before it moved to
 /// [`schema`](crate::schema).

@@ -4,6 +4,7 @@
 use alloc::string::String;
 use core::fmt::Write;
 
+use super::Preprocessing;
 use crate::schema::{Item, LayerInfo, Persist, TensorInfo};
 use crate::{Int8Source, Scalar};
 
@@ -43,6 +44,63 @@ pub fn to_rust_source<T: Scalar, N: Persist<T>>(
          pub const {name}: {} = {};\n",
         writer.ty, writer.value
     );
+    Ok(out)
+}
+
+/// [`to_rust_source`], followed by the preprocessing the net was trained with:
+/// `pub const {name}_STANDARDIZER: constnet::data::Standardizer<T, N>` when there is a
+/// standardizer, and `pub const {name}_CLASS_NAMES: [&str; C]` when there are class names.
+///
+/// ```
+/// use constnet::data::Standardizer;
+/// use constnet::persist::{ClassNames, Preprocessing, to_rust_source_with};
+/// use constnet::prelude::*;
+///
+/// let net = (Linear::<2, 2, f32> { w: [[0.5, 0.0], [-1.25, 1.0]], w0: [0.1, 0.0] }, Softmax);
+/// let preprocessing = Preprocessing {
+///     standardizer: Some(Standardizer { mean: [170.0f32, 2.0], std: [12.5, 0.75] }),
+///     class_names: ClassNames::new(&["no", "yes"]),
+/// };
+/// let source = to_rust_source_with(&net, "GATE", &preprocessing)?;
+/// assert!(source.contains(
+///     "pub const GATE_STANDARDIZER: constnet::data::Standardizer<f32, 2> = \
+///      constnet::data::Standardizer { mean: [170.0, 2.0], std: [12.5, 0.75] };"
+/// ));
+/// assert!(source.contains(r#"pub const GATE_CLASS_NAMES: [&str; 2] = ["no", "yes"];"#));
+/// # Ok::<(), constnet::persist::SourceError>(())
+/// ```
+pub fn to_rust_source_with<T: Scalar, N: Persist<T>, const IN: usize>(
+    net: &N,
+    name: &str,
+    preprocessing: &Preprocessing<'_, T, IN>,
+) -> Result<String, SourceError> {
+    let mut out = to_rust_source(net, name)?;
+    if let Some(standardizer) = &preprocessing.standardizer {
+        let _ = write!(
+            out,
+            "#[rustfmt::skip]\n\
+             pub const {name}_STANDARDIZER: constnet::data::Standardizer<{t}, {IN}> = \
+             constnet::data::Standardizer {{ mean: ",
+            t = T::NAME
+        );
+        write_array(&mut out, &standardizer.mean);
+        out.push_str(", std: ");
+        write_array(&mut out, &standardizer.std);
+        out.push_str(" };\n");
+    }
+    if !preprocessing.class_names.is_empty() {
+        let _ = write!(
+            out,
+            "pub const {name}_CLASS_NAMES: [&str; {}] = [",
+            preprocessing.class_names.len()
+        );
+        for (i, class) in preprocessing.class_names.iter().enumerate() {
+            // `{:?}` escapes quotes, backslashes and control characters: a name is data, never
+            // code.
+            let _ = write!(out, "{}{class:?}", if i > 0 { ", " } else { "" });
+        }
+        out.push_str("];\n");
+    }
     Ok(out)
 }
 

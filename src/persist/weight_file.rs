@@ -1,32 +1,47 @@
 //! constnet's own weight file: versioned, shape-checked, checksummed, read without a heap.
 //!
-//! Layout (all integers little-endian):
+//! Layout of format version 2 (all integers little-endian):
 //!
 //! | bytes | content |
 //! |---|---|
 //! | 0..4 | magic `CNET` |
-//! | 4..6 | format version, `1` |
+//! | 4..6 | format version, `2` |
 //! | 6 | scalar type: its size in bytes, `4` for `f32`, `8` for `f64` |
 //! | 7 | reserved, `0` |
 //! | 8..16 | shape signature: FNV-1a (64 bit) of every layer's kind and const arguments, in order |
-//! | 16..24 | number of stored scalars |
-//! | 24..24+4n or 24+8n | the scalars, IEEE-754 little-endian, in the order of the tensor walk ([`Persist`]) |
+//! | 16..24 | number of stored scalars, `n` |
+//! | 24..28 | number of layers, `l` |
+//! | 28..32 | bytes of metadata, `m` (0 without) |
+//! | 32..32+40l | the layer table: per layer its kind (24 bytes, UTF-8, zero-padded), the number of its const arguments (`u32`) and the first three of them (`u32` each, zero-padded) |
+//! | then 4n or 8n | the scalars, IEEE-754 little-endian, in the order of the tensor walk ([`Persist`]) |
+//! | then m | the metadata: the [`Preprocessing`] the net was trained with |
 //! | last 4 | CRC-32 of everything before it |
 //!
-//! Tuple nesting is not part of the signature: `(A, (B, C))` and `(A, B, C)` compute the same
-//! function and read the same files.
+//! The layer table lets a mismatch name the layer that differs, with both kinds and widths.
+//! Version 1 files (the same without bytes 24..32, the layer table and the metadata) still load.
+//!
+//! Tuple nesting is not part of the signature or the table: `(A, (B, C))` and `(A, B, C)`
+//! compute the same function and read the same files.
 
 use core::fmt;
 
 use super::crc32::crc32;
+use super::preprocessing::Preprocessing;
+use super::safetensors::InlineName;
 use crate::network::LinesUp;
 use crate::schema::{Item, Persist};
 use crate::{Layers, Scalar};
 
 const MAGIC: [u8; 4] = *b"CNET";
-const VERSION: u16 = 1;
-const HEADER: usize = 24;
+const VERSION: u16 = 2;
+/// The header of version 1 files, which had no layer table and no metadata.
+const HEADER_V1: usize = 24;
+const HEADER: usize = 32;
 const CHECKSUM: usize = 4;
+/// Bytes of a layer's entry in the table: kind, argument count, three arguments.
+const LAYER_ENTRY: usize = KIND_BYTES + 4 + 4 * RECORDED_ARGS;
+const KIND_BYTES: usize = 24;
+const RECORDED_ARGS: usize = 3;
 
 /// What to do with NaN or infinite values in a weight file.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -62,7 +77,37 @@ pub enum LoadError {
         /// The file's scalar type byte (4 for `f32`, 8 for `f64`).
         found: u8,
     },
-    /// The file was saved from a network with other layers or widths.
+    /// The file was saved from a network with another layer at position `layer`.
+    LayerMismatch {
+        /// The layer's position, from 0, nested tuples flattened.
+        layer: usize,
+        /// The network's layer there.
+        expected: FileLayer,
+        /// The file's.
+        found: FileLayer,
+    },
+    /// The file was saved from a network with more or fewer layers, the same as far as the
+    /// shorter one goes.
+    LayerCountMismatch {
+        /// The network's number of layers.
+        expected: usize,
+        /// The file's.
+        found: usize,
+    },
+    /// The file's metadata section is malformed.
+    BadMetadata {
+        /// Where in the file the bad record starts.
+        offset: usize,
+    },
+    /// The file's standardizer is for another number of inputs than asked for.
+    PreprocessingWidth {
+        /// Inputs asked for.
+        expected: usize,
+        /// Inputs the file's standardizer maps.
+        found: usize,
+    },
+    /// The file was saved from a network with other layers or widths (a version 1 file, which
+    /// does not list its layers).
     ShapeMismatch {
         /// The network's shape signature.
         expected: u64,
@@ -134,6 +179,29 @@ impl fmt::Display for LoadError {
                     _ => "unknown",
                 }
             ),
+            Self::LayerMismatch {
+                layer,
+                expected,
+                found,
+            } => write!(
+                f,
+                "the weight file was saved from another network: its layer {layer} is \
+                 {found}, this network's is {expected}"
+            ),
+            Self::LayerCountMismatch { expected, found } => write!(
+                f,
+                "the weight file was saved from a network of {found} layers, this network \
+                 has {expected} (the first {} are the same)",
+                expected.min(found)
+            ),
+            Self::BadMetadata { offset } => write!(
+                f,
+                "the weight file's metadata is malformed at byte {offset}"
+            ),
+            Self::PreprocessingWidth { expected, found } => write!(
+                f,
+                "the weight file's standardizer maps {found} inputs, not {expected}"
+            ),
             Self::ShapeMismatch { expected, found } => write!(
                 f,
                 "the weight file was saved from a network with other layers or widths \
@@ -174,6 +242,73 @@ impl fmt::Display for LoadError {
 }
 
 impl core::error::Error for LoadError {}
+
+/// A layer as the weight file's layer table records it: its kind and up to three const
+/// arguments. Displays as the type is written, `Linear<64, 32>`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct FileLayer {
+    /// The kind ([`LayerInfo::kind`](crate::schema::LayerInfo::kind)), cut at 24 bytes.
+    pub kind: InlineName<KIND_BYTES>,
+    /// The number of const arguments the type has.
+    pub arg_count: u32,
+    /// The first three of them (zeros beyond `arg_count`).
+    pub args: [u32; RECORDED_ARGS],
+}
+
+impl FileLayer {
+    fn of(info: &crate::schema::LayerInfo<'_>) -> Self {
+        let mut args = [0u32; RECORDED_ARGS];
+        for (slot, &arg) in args.iter_mut().zip(info.args) {
+            *slot = u32::try_from(arg).unwrap_or(u32::MAX);
+        }
+        Self {
+            kind: InlineName::from_text(info.kind()),
+            arg_count: u32::try_from(info.args.len()).unwrap_or(u32::MAX),
+            args,
+        }
+    }
+
+    fn write(&self, out: &mut [u8]) {
+        let kind = self.kind.as_str().as_bytes();
+        out[..KIND_BYTES].fill(0);
+        out[..kind.len()].copy_from_slice(kind);
+        out[KIND_BYTES..KIND_BYTES + 4].copy_from_slice(&self.arg_count.to_le_bytes());
+        for (slot, arg) in out[KIND_BYTES + 4..LAYER_ENTRY]
+            .chunks_exact_mut(4)
+            .zip(self.args)
+        {
+            slot.copy_from_slice(&arg.to_le_bytes());
+        }
+    }
+
+    fn read(entry: &[u8]) -> Self {
+        let word = |at: usize| u32::from_le_bytes(entry[at..at + 4].try_into().unwrap_or_default());
+        let kind = &entry[..KIND_BYTES];
+        let end = kind.iter().position(|&b| b == 0).unwrap_or(KIND_BYTES);
+        Self {
+            kind: InlineName::from_text(core::str::from_utf8(&kind[..end]).unwrap_or("?")),
+            arg_count: word(KIND_BYTES),
+            args: core::array::from_fn(|i| word(KIND_BYTES + 4 + 4 * i)),
+        }
+    }
+}
+
+impl fmt::Display for FileLayer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.kind.as_str())?;
+        if self.arg_count > 0 {
+            f.write_str("<")?;
+            for (i, arg) in self.args.iter().take(self.arg_count as usize).enumerate() {
+                write!(f, "{}{arg}", if i > 0 { ", " } else { "" })?;
+            }
+            if self.arg_count as usize > RECORDED_ARGS {
+                f.write_str(", ...")?;
+            }
+            f.write_str(">")?;
+        }
+        Ok(())
+    }
+}
 
 /// Why a network could not be written out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -268,8 +403,10 @@ impl std::error::Error for FileError {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub trait WeightFile<T: Scalar>: Persist<T> + Layers {
-    /// The size of this network's weight file in bytes.
-    const FILE_BYTES: usize = HEADER + Self::STORED * T::BYTES + CHECKSUM;
+    /// The size of this network's weight file in bytes, without preprocessing metadata
+    /// ([`WeightFile::file_bytes_with`] counts it).
+    const FILE_BYTES: usize =
+        HEADER + Self::LAYERS * LAYER_ENTRY + Self::STORED * T::BYTES + CHECKSUM;
 
     /// The network's shape signature: FNV-1a (64 bit) of every layer's kind
     /// ([`LayerInfo::kind`](crate::schema::LayerInfo::kind)), a zero byte, and its const
@@ -289,33 +426,64 @@ pub trait WeightFile<T: Scalar>: Persist<T> + Layers {
         hash.0
     }
 
+    /// The size of this network's weight file with `preprocessing` saved in it.
+    fn file_bytes_with<const N: usize>(preprocessing: &Preprocessing<'_, T, N>) -> usize {
+        Self::FILE_BYTES + preprocessing.encoded_len()
+    }
+
     /// Writes the weight file into the start of `out` and returns its length,
     /// [`WeightFile::FILE_BYTES`].
     fn to_bytes(&self, out: &mut [u8]) -> Result<usize, SaveError>
     where
         Self: LinesUp,
     {
-        let needed = Self::FILE_BYTES;
+        self.to_bytes_with::<0>(&Preprocessing::default(), out)
+    }
+
+    /// Writes the weight file with `preprocessing` in it (the standardizer the net's inputs
+    /// went through, its class names) into the start of `out`, and returns its length,
+    /// [`WeightFile::file_bytes_with`]. [`WeightFile::preprocessing`] reads it back.
+    fn to_bytes_with<const N: usize>(
+        &self,
+        preprocessing: &Preprocessing<'_, T, N>,
+        out: &mut [u8],
+    ) -> Result<usize, SaveError>
+    where
+        Self: LinesUp,
+    {
+        let needed = Self::file_bytes_with(preprocessing);
         let len = out.len();
         let file = out
             .get_mut(..needed)
             .ok_or(SaveError::BufferTooSmall { needed, len })?;
         let (contents, checksum) = file.split_at_mut(needed - CHECKSUM);
-        let (header, body) = contents.split_at_mut(HEADER);
+        let (header, rest) = contents.split_at_mut(HEADER);
+        let (table, rest) = rest.split_at_mut(Self::LAYERS * LAYER_ENTRY);
+        let (body, metadata) = rest.split_at_mut(Self::STORED * T::BYTES);
         header[0..4].copy_from_slice(&MAGIC);
         header[4..6].copy_from_slice(&VERSION.to_le_bytes());
         header[6] = T::BYTES as u8;
         header[7] = 0;
         header[8..16].copy_from_slice(&self.shape_signature().to_le_bytes());
         header[16..24].copy_from_slice(&(Self::STORED as u64).to_le_bytes());
+        header[24..28].copy_from_slice(&(Self::LAYERS as u32).to_le_bytes());
+        header[28..32].copy_from_slice(&(metadata.len() as u32).to_le_bytes());
+        let mut entries = table.chunks_exact_mut(LAYER_ENTRY);
         let mut slots = body.chunks_exact_mut(T::BYTES);
-        self.visit_items(&mut |item| {
-            if let Item::Tensor(_, tensor) = item {
+        self.visit_items(&mut |item| match item {
+            Item::Layer(info) => {
+                if let Some(entry) = entries.next() {
+                    FileLayer::of(info).write(entry);
+                }
+            }
+            Item::Tensor(_, tensor) => {
                 for (&value, slot) in tensor.iter().zip(&mut slots) {
                     value.write_le(slot);
                 }
             }
+            _ => {}
         });
+        preprocessing.encode(metadata);
         checksum.copy_from_slice(&crc32(contents).to_le_bytes());
         Ok(needed)
     }
@@ -326,10 +494,50 @@ pub trait WeightFile<T: Scalar>: Persist<T> + Layers {
     where
         Self: LinesUp,
     {
-        let mut out = alloc::vec![0; Self::FILE_BYTES];
+        self.to_byte_vec_with::<0>(&Preprocessing::default())
+    }
+
+    /// The weight file with `preprocessing` in it, as a vector of bytes.
+    #[cfg(feature = "alloc")]
+    fn to_byte_vec_with<const N: usize>(
+        &self,
+        preprocessing: &Preprocessing<'_, T, N>,
+    ) -> alloc::vec::Vec<u8>
+    where
+        Self: LinesUp,
+    {
+        let mut out = alloc::vec![0; Self::file_bytes_with(preprocessing)];
         // The buffer has exactly the size the file needs.
-        let _ = self.to_bytes(&mut out);
+        let _ = self.to_bytes_with(preprocessing, &mut out);
         out
+    }
+
+    /// The preprocessing saved in the weight file `bytes` ([`WeightFile::to_bytes_with`]),
+    /// read in place, for a standardizer of `N` inputs; empty for a file saved without (and
+    /// for version 1 files). The whole file is checked against this network's type first, as
+    /// [`WeightFile::load_bytes`] checks it; the network itself is not changed.
+    fn preprocessing<'b, const N: usize>(
+        &self,
+        bytes: &'b [u8],
+    ) -> Result<Preprocessing<'b, T, N>, LoadError>
+    where
+        Self: LinesUp,
+    {
+        let file = check_file(self, bytes)?;
+        Preprocessing::decode(file.metadata, file.metadata_offset)
+    }
+
+    /// A network read from the weight file `bytes`, and the preprocessing saved with it
+    /// (empty if none was), for a standardizer of `N` inputs.
+    fn from_bytes_with<const N: usize>(
+        bytes: &[u8],
+    ) -> Result<(Self, Preprocessing<'_, T, N>), LoadError>
+    where
+        Self: LinesUp,
+    {
+        let net = Self::from_bytes(bytes)?;
+        let preprocessing = net.preprocessing(bytes)?;
+        Ok((net, preprocessing))
     }
 
     /// Replaces this network's weights and state with those of the weight file `bytes`. The
@@ -338,7 +546,7 @@ pub trait WeightFile<T: Scalar>: Persist<T> + Layers {
     where
         Self: LinesUp,
     {
-        let body = check_file(self, bytes)?;
+        let body = check_file(self, bytes)?.scalars;
         if non_finite == NonFinite::Reject
             && let Some(index) = body
                 .chunks_exact(T::BYTES)
@@ -386,8 +594,23 @@ pub trait WeightFile<T: Scalar>: Persist<T> + Layers {
     where
         Self: LinesUp,
     {
+        self.save_with::<0>(path, &Preprocessing::default())
+    }
+
+    /// Saves the weight file with `preprocessing` in it to `path`, atomically (as
+    /// [`WeightFile::save`]).
+    #[cfg(feature = "std")]
+    fn save_with<const N: usize>(
+        &self,
+        path: impl AsRef<std::path::Path>,
+        preprocessing: &Preprocessing<'_, T, N>,
+    ) -> Result<(), FileError>
+    where
+        Self: LinesUp,
+    {
         let path = path.as_ref();
-        write_atomically(path, &self.to_byte_vec()).map_err(|source| FileError::io(path, source))
+        write_atomically(path, &self.to_byte_vec_with(preprocessing))
+            .map_err(|source| FileError::io(path, source))
     }
 
     /// Loads a network from the weight file at `path`.
@@ -404,25 +627,39 @@ pub trait WeightFile<T: Scalar>: Persist<T> + Layers {
 
 impl<T: Scalar, N: Persist<T> + Layers> WeightFile<T> for N {}
 
-/// Checks every header field, the length and the checksum of `bytes` against this
-/// network, and returns the stored scalars' bytes.
+/// The parts of a checked weight file.
+struct CheckedFile<'b> {
+    /// The stored scalars' bytes.
+    scalars: &'b [u8],
+    /// The metadata section (empty in version 1 files).
+    metadata: &'b [u8],
+    /// Where the metadata starts in the file.
+    metadata_offset: usize,
+}
+
+/// Checks every header field, the layer table, the length and the checksum of `bytes`
+/// against network `N`, and returns the file's parts.
 fn check_file<'b, T: Scalar, N: WeightFile<T>>(
     net: &N,
     bytes: &'b [u8],
-) -> Result<&'b [u8], LoadError> {
-    let expected = N::FILE_BYTES;
+) -> Result<CheckedFile<'b>, LoadError> {
     let found = bytes.len();
     let prefix = &MAGIC[..found.min(MAGIC.len())];
     if !bytes.starts_with(prefix) {
         return Err(LoadError::BadMagic);
     }
-    let Some(header) = bytes.get(..HEADER) else {
-        return Err(LoadError::Truncated { expected, found });
+    let Some(header) = bytes.get(..HEADER_V1) else {
+        return Err(LoadError::Truncated {
+            expected: N::FILE_BYTES,
+            found,
+        });
     };
     let version = u16::from_le_bytes([header[4], header[5]]);
-    if version != VERSION {
-        return Err(LoadError::UnsupportedVersion { found: version });
-    }
+    let header_len = match version {
+        1 => HEADER_V1,
+        VERSION => HEADER,
+        _ => return Err(LoadError::UnsupportedVersion { found: version }),
+    };
     if header[7] != 0 {
         return Err(LoadError::ReservedByte { found: header[7] });
     }
@@ -432,19 +669,48 @@ fn check_file<'b, T: Scalar, N: WeightFile<T>>(
             found: header[6],
         });
     }
+    let word = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap_or_default());
+    // Version 2 adds the layer count and the metadata length to the header.
+    let (layers, metadata_len) = match bytes.get(..header_len) {
+        Some(_) if version == 1 => (0, 0),
+        Some(_) => (word(24) as usize, word(28) as usize),
+        None => {
+            return Err(LoadError::Truncated {
+                expected: N::FILE_BYTES,
+                found,
+            });
+        }
+    };
+    let table_len = if version == 1 {
+        0
+    } else {
+        N::LAYERS * LAYER_ENTRY
+    };
+    let scalars_len = N::STORED * T::BYTES;
+    let expected = header_len + table_len + scalars_len + metadata_len + CHECKSUM;
     let signature = u64::from_le_bytes(header[8..16].try_into().unwrap_or_default());
     let expected_signature = net.shape_signature();
     if signature != expected_signature {
-        return Err(LoadError::ShapeMismatch {
-            expected: expected_signature,
-            found: signature,
-        });
+        return Err(
+            describe_mismatch(net, bytes, layers, metadata_len).unwrap_or(
+                LoadError::ShapeMismatch {
+                    expected: expected_signature,
+                    found: signature,
+                },
+            ),
+        );
     }
     let count = u64::from_le_bytes(header[16..24].try_into().unwrap_or_default());
     if count != N::STORED as u64 {
         return Err(LoadError::CountMismatch {
             expected: N::STORED as u64,
             found: count,
+        });
+    }
+    if version != 1 && layers != N::LAYERS {
+        return Err(LoadError::LayerCountMismatch {
+            expected: N::LAYERS,
+            found: layers,
         });
     }
     if found < expected {
@@ -459,7 +725,64 @@ fn check_file<'b, T: Scalar, N: WeightFile<T>>(
     if stored != computed {
         return Err(LoadError::ChecksumMismatch { stored, computed });
     }
-    Ok(&contents[HEADER..])
+    let scalars_at = header_len + table_len;
+    let metadata_offset = scalars_at + scalars_len;
+    Ok(CheckedFile {
+        scalars: &contents[scalars_at..metadata_offset],
+        metadata: &contents[metadata_offset..],
+        metadata_offset,
+    })
+}
+
+/// For a file whose shape signature is not network `N`'s: the first layer that differs, from
+/// the file's layer table, when the file is whole (its own length and checksum hold), so a
+/// damaged file is not read as another network's.
+fn describe_mismatch<T: Scalar, N: WeightFile<T>>(
+    net: &N,
+    bytes: &[u8],
+    layers: usize,
+    metadata_len: usize,
+) -> Option<LoadError> {
+    let count = usize::try_from(u64::from_le_bytes(bytes.get(16..24)?.try_into().ok()?)).ok()?;
+    let table_len = layers.checked_mul(LAYER_ENTRY)?;
+    let own_len = HEADER
+        .checked_add(table_len)?
+        .checked_add(count.checked_mul(T::BYTES)?)?
+        .checked_add(metadata_len)?
+        .checked_add(CHECKSUM)?;
+    if layers == 0 || own_len != bytes.len() {
+        return None;
+    }
+    let (contents, stored) = bytes.split_at(own_len - CHECKSUM);
+    if crc32(contents) != u32::from_le_bytes(stored.try_into().ok()?) {
+        return None;
+    }
+    let table = &contents[HEADER..HEADER + table_len];
+    let mut entries = table.chunks_exact(LAYER_ENTRY).map(FileLayer::read);
+    let mut mismatch = None;
+    let mut index = 0;
+    net.visit_items(&mut |item| {
+        if let Item::Layer(info) = item {
+            let expected = FileLayer::of(info);
+            match entries.next() {
+                Some(found) if found != expected && mismatch.is_none() => {
+                    mismatch = Some(LoadError::LayerMismatch {
+                        layer: index,
+                        expected,
+                        found,
+                    });
+                }
+                _ => {}
+            }
+            index += 1;
+        }
+    });
+    mismatch.or_else(|| {
+        (layers != N::LAYERS).then_some(LoadError::LayerCountMismatch {
+            expected: N::LAYERS,
+            found: layers,
+        })
+    })
 }
 
 /// Checks every stored value against its tensor's [`Domain`](crate::schema::Domain), before
