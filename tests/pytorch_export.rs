@@ -6,7 +6,10 @@
 
 mod common;
 
-use constnet::persist::{Safetensors, to_safetensors};
+use constnet::data::Standardizer;
+use constnet::persist::{
+    ClassNames, Preprocessing, Safetensors, to_safetensors, to_safetensors_with,
+};
 use constnet::prelude::*;
 use safetensors::SafeTensors;
 use safetensors::tensor::Dtype;
@@ -45,9 +48,22 @@ fn rows(json: &serde_json::Value, key: &str) -> Vec<Vec<f64>> {
         .collect()
 }
 
+const CLASSES: [&str; 3] = ["setosa", "versicolor", "virginica"];
+
+/// The iris features' means and deviations (rounded), and the class names, saved with the net.
+fn preprocessing() -> Preprocessing<'static, f32, 4> {
+    Preprocessing {
+        standardizer: Some(Standardizer {
+            mean: [5.843, 3.057, 3.758, 1.199],
+            std: [0.825, 0.434, 1.759, 0.760],
+        }),
+        class_names: ClassNames::new(&CLASSES),
+    }
+}
+
 #[test]
 fn the_export_is_the_committed_file_and_a_valid_safetensors_file() {
-    let file = to_safetensors(&net());
+    let file = to_safetensors_with(&net(), &preprocessing());
     if std::env::var_os("UPDATE_FIXTURES").is_some() {
         std::fs::write(EXPORT, &file).unwrap();
     }
@@ -87,7 +103,39 @@ fn the_export_is_the_committed_file_and_a_valid_safetensors_file() {
         .collect();
     assert_eq!(first_row, net.0.w.map(|row| row[0]));
     let (_, metadata) = SafeTensors::read_metadata(&file).unwrap();
-    assert_eq!(metadata.metadata().as_ref().unwrap()["format"], "pt");
+    let metadata = metadata.metadata().as_ref().unwrap();
+    assert_eq!(metadata["format"], "pt");
+    assert_eq!(
+        metadata["constnet.standardizer.mean"],
+        "5.843,3.057,3.758,1.199"
+    );
+    assert_eq!(
+        metadata["constnet.class_names"],
+        r#"["setosa","versicolor","virginica"]"#
+    );
+    assert_eq!(
+        Safetensors::parse(&file).unwrap().preprocessing::<f32, 4>(),
+        Ok(preprocessing())
+    );
+    // Without preprocessing, the metadata is PyTorch's alone.
+    let plain = to_safetensors(&net);
+    assert_eq!(
+        SafeTensors::read_metadata(&plain)
+            .unwrap()
+            .1
+            .metadata()
+            .as_ref()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(
+        Safetensors::parse(&plain)
+            .unwrap()
+            .preprocessing::<f32, 4>()
+            .unwrap()
+            .is_empty()
+    );
 
     // And constnet reads its own export back: every weight bit for bit, the running standard
     // deviation through the variance to within an ulp or two.
@@ -107,20 +155,37 @@ fn pytorch_loads_the_export_strictly_and_computes_the_same_outputs() {
         serde_json::from_str(include_str!("fixtures/pytorch/constnet_iris_outputs.json")).unwrap();
     assert_eq!(json["about"]["strict_load"], true);
     let net = net();
+    // PyTorch standardized the raw inputs with the metadata it read, as this does.
+    let preprocessing = preprocessing();
     let (inputs, outputs) = (rows(&json, "inputs"), rows(&json, "outputs"));
     assert_eq!(inputs.len(), 12);
     let mut worst = 0.0f64;
     for (x, want) in inputs.iter().zip(&outputs) {
         let x: [f32; 4] = core::array::from_fn(|i| x[i] as f32);
-        for (g, w) in net.forward(&x).iter().zip(want) {
+        for (g, w) in net.forward(&preprocessing.apply(&x)).iter().zip(want) {
             worst = worst.max((f64::from(*g) - w).abs());
         }
     }
     assert!(worst < 1e-6, "largest difference from PyTorch {worst:e}");
 
-    // What PyTorch saved after loading it reads back into the same net.
+    let predicted: Vec<&str> = json["predicted"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    for (x, name) in inputs.iter().zip(&predicted) {
+        let x: [f32; 4] = core::array::from_fn(|i| x[i] as f32);
+        let class = constnet::data::to_class(&net.forward(&preprocessing.apply(&x)));
+        assert_eq!(preprocessing.class_name(class), Some(*name));
+    }
+
+    // What PyTorch saved after loading it, with the metadata written from Python, reads back
+    // into the same net and the same preprocessing.
     let resaved = include_bytes!("fixtures/pytorch/constnet_iris_resaved.safetensors");
-    let back: Iris = Safetensors::parse(resaved).unwrap().load().unwrap();
+    let file = Safetensors::parse(resaved).unwrap();
+    assert_eq!(file.preprocessing::<f32, 4>(), Ok(preprocessing));
+    let back: Iris = file.load().unwrap();
     assert_eq!((back.0, back.3), (net.0, net.3));
     assert_eq!(
         (back.1.g, back.1.b, back.1.mean),
@@ -141,4 +206,61 @@ fn f64_nets_export_f64_tensors() {
     assert_eq!(parsed.tensor("2.weight").unwrap().dtype(), Dtype::F64);
     let back: Net = Safetensors::parse(&file).unwrap().load().unwrap();
     assert_eq!(back, net);
+}
+
+/// Malformed preprocessing metadata is an error naming the key; a standardizer of another
+/// width too.
+#[test]
+fn bad_preprocessing_metadata_is_a_typed_error() {
+    use constnet::persist::ImportError;
+    let net = net();
+    let file = to_safetensors_with(&net, &preprocessing());
+    let parsed = Safetensors::parse(&file).unwrap();
+    assert_eq!(
+        parsed.preprocessing::<f32, 3>(),
+        Err(ImportError::PreprocessingWidth {
+            key: "constnet.standardizer.mean",
+            expected: 3,
+            found: 4
+        })
+    );
+    let with_metadata = |pairs: &[(&str, &str)]| {
+        let metadata = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let tensor =
+            safetensors::tensor::TensorView::new(Dtype::F32, vec![1], &[0u8, 0, 128, 63]).unwrap();
+        safetensors::serialize([("x", tensor)], Some(metadata)).unwrap()
+    };
+    for (pairs, key) in [
+        (
+            &[("constnet.standardizer.mean", "1,2,3,4")][..],
+            "constnet.standardizer.std",
+        ),
+        (
+            &[
+                ("constnet.standardizer.mean", "1,2,x,4"),
+                ("constnet.standardizer.std", "1,1,1,1"),
+            ],
+            "constnet.standardizer.mean",
+        ),
+        (
+            &[("constnet.class_names", "setosa, versicolor")],
+            "constnet.class_names",
+        ),
+        (
+            &[("constnet.class_names", "[1, 2]")],
+            "constnet.class_names",
+        ),
+    ] {
+        let bytes = with_metadata(pairs);
+        assert_eq!(
+            Safetensors::parse(&bytes)
+                .unwrap()
+                .preprocessing::<f32, 4>(),
+            Err(ImportError::BadPreprocessing { key }),
+            "{pairs:?}"
+        );
+    }
 }

@@ -38,9 +38,9 @@ pub use crate::module::{Int8ImportError, Int8Op, Int8OpKind, Int8Ops};
 pub use int8_file::Int8WeightFile;
 pub use onnx::{Layers as OnnxLayers, Onnx, OnnxError, OnnxLayer, OnnxName, OnnxTensor};
 pub use preprocessing::{ClassNames, Preprocessing};
-#[cfg(feature = "alloc")]
-pub use safetensors::to_safetensors;
 pub use safetensors::{DtypeName, ImportError, InlineName, Safetensors, Shape, TensorName};
+#[cfg(feature = "alloc")]
+pub use safetensors::{to_safetensors, to_safetensors_with};
 #[cfg(feature = "alloc")]
 pub use source::{SourceError, to_rust_source, to_rust_source_int8, to_rust_source_with};
 pub use tflite::{Ops as TfliteOps, Tflite, TfliteError};

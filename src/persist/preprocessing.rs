@@ -45,7 +45,7 @@ const RECORD_HEADER: usize = 5;
 /// assert_eq!(preprocessing.standardizer, saved.standardizer);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Preprocessing<'a, T, const N: usize> {
     /// The map inputs went through before training, if any.
     pub standardizer: Option<Standardizer<T, N>>,
@@ -72,7 +72,7 @@ impl<'a, T: Scalar, const N: usize> Preprocessing<'a, T, N> {
     }
 
     /// The name of output class `class`, if there is one.
-    pub fn class_name(&self, class: usize) -> Option<&'a str> {
+    pub fn class_name(&self, class: usize) -> Option<&str> {
         self.class_names.get(class)
     }
 
@@ -177,11 +177,12 @@ impl<'a, T: Scalar, const N: usize> Preprocessing<'a, T, N> {
     }
 }
 
-/// Class names: given as a slice to save, or read in place from a file (no heap).
-#[derive(Clone, Copy, Default)]
+/// Class names: given as a slice to save, read in place from a weight file (no heap), or
+/// owned (read from a safetensors file's metadata, with `alloc`).
+#[derive(Clone, Default)]
 pub struct ClassNames<'a>(Names<'a>);
 
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Default)]
 enum Names<'a> {
     #[default]
     None,
@@ -191,6 +192,8 @@ enum Names<'a> {
         bytes: &'a [u8],
         count: usize,
     },
+    #[cfg(feature = "alloc")]
+    Owned(alloc::vec::Vec<alloc::string::String>),
 }
 
 impl<'a> ClassNames<'a> {
@@ -199,12 +202,22 @@ impl<'a> ClassNames<'a> {
         Self(Names::Slice(names))
     }
 
+    /// Names the class names own (what [`Safetensors::preprocessing`] reads).
+    ///
+    /// [`Safetensors::preprocessing`]: super::Safetensors::preprocessing
+    #[cfg(feature = "alloc")]
+    pub fn owned(names: alloc::vec::Vec<alloc::string::String>) -> Self {
+        Self(Names::Owned(names))
+    }
+
     /// Number of names.
     pub fn len(&self) -> usize {
-        match self.0 {
+        match &self.0 {
             Names::None => 0,
             Names::Slice(names) => names.len(),
-            Names::Encoded { count, .. } => count,
+            Names::Encoded { count, .. } => *count,
+            #[cfg(feature = "alloc")]
+            Names::Owned(names) => names.len(),
         }
     }
 
@@ -214,24 +227,37 @@ impl<'a> ClassNames<'a> {
     }
 
     /// Name `i`, if there is one.
-    pub fn get(&self, i: usize) -> Option<&'a str> {
+    pub fn get(&self, i: usize) -> Option<&str> {
         self.iter().nth(i)
     }
 
     /// The names in order.
-    pub fn iter(&self) -> impl Iterator<Item = &'a str> + 'a {
-        let (slice, bytes, count): (&'a [&'a str], &'a [u8], usize) = match self.0 {
+    pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        let (slice, bytes, count): (&[&str], &[u8], usize) = match &self.0 {
             Names::None => (&[], &[], 0),
             Names::Slice(names) => (names, &[], 0),
-            Names::Encoded { bytes, count } => (&[], bytes, count),
+            Names::Encoded { bytes, count } => (&[], bytes, *count),
+            #[cfg(feature = "alloc")]
+            Names::Owned(_) => (&[], &[], 0),
         };
+        #[cfg(feature = "alloc")]
+        let owned = match &self.0 {
+            Names::Owned(names) => names.as_slice(),
+            _ => &[],
+        };
+        #[cfg(not(feature = "alloc"))]
+        let owned: &[&str] = &[];
         let mut at = 0;
         let encoded = (0..count).map_while(move |_| {
             let (name, next) = encoded_name(bytes, at)?;
             at = next;
             Some(name)
         });
-        slice.iter().copied().chain(encoded)
+        slice
+            .iter()
+            .copied()
+            .chain(encoded)
+            .chain(owned.iter().map(|name| name.as_ref()))
     }
 
     /// Checks a class-names payload: its count, then that many length-prefixed UTF-8 names

@@ -28,6 +28,23 @@ pub enum ImportError {
     },
     /// `__metadata__` is given twice, or is not a map of strings (or `null`).
     BadMetadata,
+    /// A preprocessing key of `__metadata__` is malformed (see
+    /// [`to_safetensors_with`](crate::persist::to_safetensors_with) for what each holds), or
+    /// only one of the standardizer's two keys is there.
+    BadPreprocessing {
+        /// The key.
+        key: &'static str,
+    },
+    /// The standardizer in `__metadata__` has another number of values than the inputs asked
+    /// for.
+    PreprocessingWidth {
+        /// The key.
+        key: &'static str,
+        /// Inputs asked for.
+        expected: usize,
+        /// Values found.
+        found: usize,
+    },
     /// Two tensors have the same name (the official reader would keep the last silently).
     DuplicateTensor {
         /// The name.
@@ -119,6 +136,19 @@ impl fmt::Display for ImportError {
             Self::HeaderTooLarge { announced } => write!(
                 f,
                 "safetensors header of {announced} bytes: the limit is 100000000"
+            ),
+            Self::BadPreprocessing { key } => write!(
+                f,
+                "safetensors metadata `{key}` is malformed (or its partner key is missing)"
+            ),
+            Self::PreprocessingWidth {
+                key,
+                expected,
+                found,
+            } => write!(
+                f,
+                "safetensors metadata `{key}` has {found} values, the network takes {expected} \
+                 inputs"
             ),
             Self::BadMetadata => write!(
                 f,

@@ -13,8 +13,10 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt::Write;
 
+use super::metadata::{CLASS_NAMES, MEAN, STD};
 use crate::Scalar;
 use crate::network::LinesUp;
+use crate::persist::Preprocessing;
 use crate::schema::{Item, Persist, Torch};
 
 /// The network as a safetensors file with PyTorch's `nn.Sequential` names and layouts (the
@@ -37,8 +39,63 @@ use crate::schema::{Item, Persist, Torch};
 /// # Ok::<(), constnet::persist::ImportError>(())
 /// ```
 pub fn to_safetensors<T: Scalar, N: Persist<T> + LinesUp>(net: &N) -> Vec<u8> {
+    to_safetensors_with::<T, N, 0>(net, &Preprocessing::default())
+}
+
+/// [`to_safetensors`], with the net's preprocessing in the file's `__metadata__` (which
+/// `safetensors.torch.load_file` ignores and `safe_open(...).metadata()` shows):
+/// `constnet.standardizer.mean` and `constnet.standardizer.std`, each the values separated by
+/// commas, and `constnet.class_names`, a JSON array of strings.
+/// [`Safetensors::preprocessing`](super::Safetensors::preprocessing) reads them back, also
+/// from a file written in Python with
+/// `save_file(state_dict, path, metadata={"constnet.class_names": json.dumps(names), ...})`.
+///
+/// ```
+/// use constnet::data::Standardizer;
+/// use constnet::persist::{ClassNames, Preprocessing, Safetensors, to_safetensors_with};
+/// use constnet::prelude::*;
+///
+/// type Net = (Linear<2, 3>, Softmax);
+/// let net = Net::init(&mut Pcg64Mcg::seed_from_u64(1));
+/// let saved = Preprocessing {
+///     standardizer: Some(Standardizer { mean: [5.8f32, 3.0], std: [0.8, 0.4] }),
+///     class_names: ClassNames::new(&["setosa", "versicolor", "virginica"]),
+/// };
+/// let file = to_safetensors_with(&net, &saved);
+/// let read = Safetensors::parse(&file)?.preprocessing::<f32, 2>()?;
+/// assert_eq!(read, saved);
+/// # Ok::<(), constnet::persist::ImportError>(())
+/// ```
+pub fn to_safetensors_with<T: Scalar, N: Persist<T> + LinesUp, const IN: usize>(
+    net: &N,
+    preprocessing: &Preprocessing<'_, T, IN>,
+) -> Vec<u8> {
     let dtype = if T::BYTES == 8 { "F64" } else { "F32" };
-    let mut header = String::from("{\"__metadata__\":{\"format\":\"pt\"}");
+    let mut header = String::from("{\"__metadata__\":{\"format\":\"pt\"");
+    if let Some(standardizer) = &preprocessing.standardizer {
+        for (key, values) in [(MEAN, &standardizer.mean), (STD, &standardizer.std)] {
+            let _ = write!(header, ",\"{key}\":\"");
+            for (i, value) in values.iter().enumerate() {
+                // `Debug` writes the shortest decimal that reads back to the same bits.
+                let _ = write!(header, "{}{value:?}", if i > 0 { "," } else { "" });
+            }
+            header.push('"');
+        }
+    }
+    if !preprocessing.class_names.is_empty() {
+        // A JSON array of JSON strings, itself written as a JSON string.
+        let mut array = String::from("[");
+        for (i, name) in preprocessing.class_names.iter().enumerate() {
+            if i > 0 {
+                array.push(',');
+            }
+            push_json_string(&mut array, name);
+        }
+        array.push(']');
+        let _ = write!(header, ",\"{CLASS_NAMES}\":");
+        push_json_string(&mut header, &array);
+    }
+    header.push('}');
     let mut data: Vec<u8> = Vec::new();
     let mut layer = 0usize;
     net.visit_items(&mut |item| match item {
@@ -124,4 +181,20 @@ fn open_entry(header: &mut String, name: core::fmt::Arguments<'_>, dtype: &str, 
         let _ = write!(header, "{}{d}", if i > 0 { "," } else { "" });
     }
     header.push_str("],\"data_offsets\":[");
+}
+
+/// `text` as a JSON string literal, quotes included.
+fn push_json_string(out: &mut String, text: &str) {
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if u32::from(c) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
 }

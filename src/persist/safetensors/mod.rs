@@ -31,12 +31,14 @@ mod error;
 #[cfg(feature = "alloc")]
 mod export;
 mod header;
+#[cfg(feature = "alloc")]
+mod metadata;
 mod name;
 mod shape;
 
 pub use error::ImportError;
 #[cfg(feature = "alloc")]
-pub use export::to_safetensors;
+pub use export::{to_safetensors, to_safetensors_with};
 use name::LayerTensorName;
 pub use name::{DtypeName, InlineName, TensorName};
 pub use shape::Shape;
