@@ -47,6 +47,8 @@ pub use scalar::{Scalar, math};
 /// Networks as types: what a network takes, how it is built, and the bound trainers take
 /// (chapter section 2.2). Networks themselves are tuples of layers.
 pub mod network {
+    #[doc(hidden)]
+    pub use crate::module::NestTuplesForMoreThan16Layers;
     pub use crate::module::{AnyWidth, EndsWith, InputWidth, Layers, LinesUp, Network};
 }
 

@@ -132,7 +132,8 @@ fn it_saves_and_loads_through_the_weight_file() {
     let bytes = net.to_byte_vec();
     assert_eq!(bytes.len(), Net::FILE_BYTES);
     assert_eq!(Net::from_bytes(&bytes).unwrap(), net);
-    // Its kind is in the shape signature: a file with it does not load into a net without it.
+    // Its kind is in the shape signature and the layer table: a file with it does not load
+    // into a net without it, and the error names it.
     type Other = (
         Linear<3, 3>,
         Linear<3, 4>,
@@ -140,10 +141,17 @@ fn it_saves_and_loads_through_the_weight_file() {
         Linear<4, 2>,
         ScaleShift<2>,
     );
-    assert!(matches!(
-        Other::from_bytes(&bytes),
-        Err(LoadError::ShapeMismatch { .. })
-    ));
+    let error = Other::from_bytes(&bytes).unwrap_err();
+    assert!(
+        matches!(error, LoadError::LayerMismatch { layer: 0, .. }),
+        "{error:?}"
+    );
+    assert!(
+        error
+            .to_string()
+            .contains("its layer 0 is ScaleShift<3>, this network's is Linear<3, 3>"),
+        "{error}"
+    );
 }
 
 #[test]

@@ -23,6 +23,62 @@ pub struct Labeled<T, const N: usize> {
     pub labels: Vec<T>,
 }
 
+impl<T: Scalar, const N: usize> Labeled<T, N> {
+    /// Samples from rows of features and a label each, from wherever they come: the `csv`
+    /// crate with serde for real files (quoted fields, text labels, other separators), a
+    /// database, a generator. Each row must have `N` finite features; an error names the row
+    /// (as `line`, from 1) and the column.
+    ///
+    /// ```
+    /// use constnet::data::Labeled;
+    ///
+    /// // What `csv::Reader::deserialize` gives for rows like `5.1,3.5,1.4,0.2,"Iris-setosa"`.
+    /// let records = [
+    ///     (vec![5.1f32, 3.5, 1.4, 0.2], "Iris-setosa"),
+    ///     (vec![7.0, 3.2, 4.7, 1.4], "Iris-versicolor"),
+    /// ];
+    /// let classes = ["Iris-setosa", "Iris-versicolor", "Iris-virginica"];
+    /// let data = Labeled::<f32, 4>::from_rows(records.iter().map(|(features, species)| {
+    ///     let class = classes.iter().position(|c| c == species).unwrap_or(usize::MAX);
+    ///     (features, class as f32)
+    /// }))?;
+    /// assert_eq!(data.labels, vec![0.0, 1.0]);
+    /// assert_eq!(data.features[1], [7.0, 3.2, 4.7, 1.4]);
+    ///
+    /// let short = Labeled::<f32, 4>::from_rows([(vec![1.0f32, 2.0], 0.0)]).unwrap_err();
+    /// assert_eq!(short.line, 1);
+    /// # Ok::<(), constnet::data::CsvError>(())
+    /// ```
+    pub fn from_rows<R: AsRef<[T]>>(
+        rows: impl IntoIterator<Item = (R, T)>,
+    ) -> Result<Self, CsvError> {
+        let mut data = Self::default();
+        for (index, (features, label)) in rows.into_iter().enumerate() {
+            let line = index + 1;
+            let features = features.as_ref();
+            let row: [T; N] = features.try_into().map_err(|_| CsvError {
+                line,
+                column: 0,
+                kind: CsvErrorKind::WrongWidth {
+                    expected: N + 1,
+                    found: features.len() + 1,
+                },
+            })?;
+            let not_finite = row.iter().chain([&label]).position(|v| !v.is_finite());
+            if let Some(at) = not_finite {
+                return Err(CsvError {
+                    line,
+                    column: at + 1,
+                    kind: CsvErrorKind::NotFinite,
+                });
+            }
+            data.features.push(row);
+            data.labels.push(label);
+        }
+        Ok(data)
+    }
+}
+
 /// What is wrong with a line of CSV text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -85,6 +141,11 @@ impl core::error::Error for CsvError {}
 
 /// Parses comma-separated numbers, `N` features then a label per line (blank lines are
 /// skipped), into [`Labeled`] samples.
+///
+/// Every field, the label too, must be a number (a class label is its index: `0`, `1`, ...),
+/// with no quoting: this reads the bundled data sets and files like them. For real-world CSV
+/// (text labels, quoted fields, other separators), read the rows with the `csv` crate and
+/// serde and build the samples with [`Labeled::from_rows`].
 ///
 /// ```
 /// use constnet::data::{parse_labeled_csv, Header};

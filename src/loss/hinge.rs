@@ -10,6 +10,8 @@ use crate::{Scalar, kernels};
 pub struct Hinge;
 
 impl<T: Scalar, const N: usize> Loss<T, N> for Hinge {
+    const CLASSIFIES: bool = true;
+
     fn value(&self, a: &[T; N], y: &[T; N]) -> T {
         let margins = kernels::zip_map(a, y, |ai, yi| {
             kernels::at_least(T::one() - ai * yi, T::zero())

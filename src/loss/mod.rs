@@ -44,7 +44,49 @@ pub trait Loss<T: Scalar, const N: usize> {
 
     /// Whether the guess counts as right, for losses of classification; `None` for regression.
     fn correct(&self, a: &[T; N], y: &[T; N]) -> Option<bool>;
+
+    /// `true` for a loss of classification, whose reports count right guesses
+    /// ([`correct`](Self::correct) gives `Some`); `false` by default.
+    const CLASSIFIES: bool = false;
 }
+
+/// A loss of your own on the network's output `A^L`: wrap any [`Loss`] in it to train with it.
+/// Its gradient `dL/dA^L` is back-propagated through the whole network, as for [`Squared`].
+///
+/// ```
+/// use constnet::loss::{Loss, OnOutput};
+/// use constnet::prelude::*;
+///
+/// /// The mean absolute error, `|a - y|` summed over the outputs: robust to outliers.
+/// struct Absolute;
+///
+/// impl<const N: usize> Loss<f32, N> for Absolute {
+///     fn value(&self, a: &[f32; N], y: &[f32; N]) -> f32 {
+///         a.iter().zip(y).map(|(a, y)| (a - y).abs()).sum()
+///     }
+///     fn grad(&self, a: &[f32; N], y: &[f32; N]) -> [f32; N] {
+///         core::array::from_fn(|i| (a[i] - y[i]).signum())
+///     }
+///     fn correct(&self, _: &[f32; N], _: &[f32; N]) -> Option<bool> {
+///         None // a regression loss
+///     }
+/// }
+///
+/// let x: Vec<[f32; 1]> = (0..32).map(|i| [i as f32 / 32.0]).collect();
+/// let y: Vec<[f32; 1]> = x.iter().map(|[x]| [2.0 * x - 0.5]).collect();
+/// let mut rng = Pcg64Mcg::seed_from_u64(4);
+/// let mut net = <(Linear<1, 1>,)>::init(&mut rng);
+/// let mut sgd = Sgd::new(0.002);
+/// let report = Trainer::new(OnOutput(Absolute), &mut sgd)
+///     .batch_size::<8>()
+///     .epochs(300)
+///     .fit(&mut net, &x, &y, &mut rng)?;
+/// let loss = report.last().unwrap().train.loss;
+/// assert!(loss < 0.02, "{loss}");
+/// # Ok::<(), constnet::train::TrainError>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct OnOutput<L>(pub L);
 
 /// A loss computed from the last layer's pre-activation `Z^L`, fused with its activation `f^L`
 /// (the [`Objective`] impls name which: [`Nll`] with [`Sigmoid`](crate::Sigmoid), [`Nllm`] with
@@ -123,14 +165,14 @@ pub trait Objective<Net: Module<U>, U> {
 
 /// [`Objective`] for a loss on `A^L`: `dL/dA^L` back-propagated through the whole net.
 macro_rules! plain_objective {
-    ($loss:ty, $classifies:expr) => {
-        impl<Net, U, T: Scalar, const N: usize> Objective<Net, U> for $loss
+    ($loss:ty $(, $param:ident)?) => {
+        impl<Net, U, T: Scalar, const N: usize $(, $param: Loss<T, N>)?> Objective<Net, U> for $loss
         where
             Net: Module<U, Output = [T; N]>,
         {
             type Scalar = T;
             type Target = [T; N];
-            const CLASSIFIES: bool = $classifies;
+            const CLASSIFIES: bool = <$loss as Loss<T, N>>::CLASSIFIES;
 
             fn evaluate(&self, net: &Net, u: &U, y: &[T; N]) -> (T, Option<bool>) {
                 let out = net.forward(u);
@@ -201,7 +243,24 @@ macro_rules! fused_objective {
     };
 }
 
-plain_objective!(Squared, false);
-plain_objective!(Hinge, true);
+plain_objective!(Squared);
+plain_objective!(Hinge);
+plain_objective!(OnOutput<L>, L);
+
+impl<T: Scalar, const N: usize, L: Loss<T, N>> Loss<T, N> for OnOutput<L> {
+    fn value(&self, a: &[T; N], y: &[T; N]) -> T {
+        self.0.value(a, y)
+    }
+
+    fn grad(&self, a: &[T; N], y: &[T; N]) -> [T; N] {
+        self.0.grad(a, y)
+    }
+
+    fn correct(&self, a: &[T; N], y: &[T; N]) -> Option<bool> {
+        self.0.correct(a, y)
+    }
+
+    const CLASSIFIES: bool = L::CLASSIFIES;
+}
 fused_objective!(Nll, crate::Sigmoid);
 fused_objective!(Nllm, crate::Softmax);

@@ -13,6 +13,8 @@ use crate::{Scalar, kernels, math};
 pub struct Nll;
 
 impl<T: Scalar, const N: usize> Loss<T, N> for Nll {
+    const CLASSIFIES: bool = true;
+
     /// From probabilities, clamped away from 0 and 1 by the smallest positive normal value so a
     /// saturated output gives a large finite loss rather than infinity.
     fn value(&self, a: &[T; N], y: &[T; N]) -> T {

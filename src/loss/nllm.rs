@@ -13,6 +13,8 @@ use crate::{Scalar, kernels, math};
 pub struct Nllm;
 
 impl<T: Scalar, const N: usize> Loss<T, N> for Nllm {
+    const CLASSIFIES: bool = true;
+
     /// From probabilities, each clamped below by the smallest positive normal value, so an output
     /// that underflowed to 0 gives a large finite loss rather than infinity.
     fn value(&self, a: &[T; N], y: &[T; N]) -> T {

@@ -22,7 +22,8 @@ use rand::Rng;
 #[diagnostic::on_unimplemented(
     message = "the layer widths do not line up: `{Self}` cannot take `{U}` as its input",
     label = "a layer of this network gets an input of the wrong width",
-    note = "each layer's input width must equal the output width of the layer before it: the layer before `{Self}` gives `{U}`"
+    note = "each layer's input width must equal the output width of the layer before it: the layer before `{Self}` gives `{U}`",
+    note = "a tuple of more than 16 layers is not a network either: nest tuples, `((A, B, C), (D, E))`"
 )]
 pub trait Module<U>: Sized {
     /// The module's output `v` for one sample.

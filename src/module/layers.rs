@@ -52,6 +52,11 @@ impl<N: Layers + Module<<N::Input as InputWidth>::Probe>> LinesUp for N {}
 /// A network's value with every byte zero is its [`Layers::zeroed`] value
 /// ([`Zeroable`](crate::Zeroable)), so that gradients and optimizer state can be made on the
 /// heap in place. [`layer!`](crate::layer) implements it for a layer; tuples of layers have it.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a network",
+    label = "not a layer, nor a tuple of layers",
+    note = "a network is a layer or a tuple of 1 to 16 layers; for more, nest tuples: `((A, B, C), (D, E))` computes the same function as `(A, B, C, D, E)` and reads the same weight files"
+)]
 pub trait Layers: Sized + crate::Zeroable {
     /// The input of the first layer with a fixed width (`[T; IN]`), or [`AnyWidth`] for a
     /// sequence of activations only.

@@ -43,3 +43,4 @@ pub use quantize::{
     Quantize,
 };
 pub(crate) use stored::Stored;
+pub use tuples::NestTuplesForMoreThan16Layers;

@@ -415,3 +415,33 @@ tuples! {
     (L12 12 X12 x12 t12 d12) (L13 13 X13 x13 t13 d13) (L14 14 X14 x14 t14 d14)
     (L15 15 X15 x15 t15 d15)
 }
+
+/// Never implemented: the bound that a flat tuple of more than 16 layers fails, so that the
+/// compiler's error names the fix (nesting) instead of saying only that `init` is not found.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "a flat tuple takes at most 16 layers: nest tuples for more, `((A, B, C), (D, E))`",
+    label = "more than 16 layers in one tuple"
+)]
+pub trait NestTuplesForMoreThan16Layers {}
+
+/// `Layers` for flat tuples of 17 to 24 elements, under a bound none of them meets: see
+/// [`NestTuplesForMoreThan16Layers`].
+macro_rules! too_long_tuples {
+    ($(($($L:ident),+))+) => {$(
+        impl<$($L,)+> Layers for ($($L,)+)
+        where
+            Self: crate::Zeroable + NestTuplesForMoreThan16Layers,
+        {
+            type Input = AnyWidth;
+            fn randomize<R: Rng + ?Sized>(&mut self, _rng: &mut R) {}
+        }
+    )+};
+}
+
+too_long_tuples! {
+    (A, B, C, D, E, F, G, H, I, J, K, L, M, N, O, P, Q)
+    (A, B, C, D, E, F, G, H, I, J, K, L, M, N, O, P, Q, R2)
+    (A, B, C, D, E, F, G, H, I, J, K, L, M, N, O, P, Q, R2, S)
+    (A, B, C, D, E, F, G, H, I, J, K, L, M, N, O, P, Q, R2, S, U)
+}

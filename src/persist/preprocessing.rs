@@ -11,7 +11,6 @@
 
 use core::fmt;
 
-use super::weight_file::LoadError;
 use crate::Scalar;
 use crate::data::Standardizer;
 
@@ -126,11 +125,11 @@ impl<'a, T: Scalar, const N: usize> Preprocessing<'a, T, N> {
 
     /// Reads a metadata section (already covered by the file's checksum); `offset` is where it
     /// starts in the file, for error messages.
-    pub(super) fn decode(section: &'a [u8], offset: usize) -> Result<Self, LoadError> {
+    pub(super) fn decode(section: &'a [u8], offset: usize) -> Result<Self, DecodeError> {
         let mut preprocessing = Self::default();
         let mut at = 0;
         while at < section.len() {
-            let bad = LoadError::BadMetadata {
+            let bad = DecodeError::Malformed {
                 offset: offset + at,
             };
             let tag = section[at];
@@ -144,7 +143,7 @@ impl<'a, T: Scalar, const N: usize> Preprocessing<'a, T, N> {
                 STANDARDIZER => {
                     let width = read_u32(payload, 0).ok_or(bad)?;
                     if width != N {
-                        return Err(LoadError::PreprocessingWidth {
+                        return Err(DecodeError::Width {
                             expected: N,
                             found: width,
                         });
@@ -164,7 +163,7 @@ impl<'a, T: Scalar, const N: usize> Preprocessing<'a, T, N> {
                 }
                 CLASS_NAMES => {
                     preprocessing.class_names =
-                        ClassNames::decode(payload).ok_or(LoadError::BadMetadata {
+                        ClassNames::decode(payload).ok_or(DecodeError::Malformed {
                             offset: offset + start,
                         })?;
                 }
@@ -175,6 +174,15 @@ impl<'a, T: Scalar, const N: usize> Preprocessing<'a, T, N> {
         }
         Ok(preprocessing)
     }
+}
+
+/// Why a metadata section could not be read (the weight file reports it as a `LoadError`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum DecodeError {
+    /// A record is malformed, at this offset of the file.
+    Malformed { offset: usize },
+    /// The standardizer maps `found` inputs, not the `expected` asked for.
+    Width { expected: usize, found: usize },
 }
 
 /// Class names: given as a slice to save, read in place from a weight file (no heap), or

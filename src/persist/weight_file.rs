@@ -26,7 +26,7 @@
 use core::fmt;
 
 use super::crc32::crc32;
-use super::preprocessing::Preprocessing;
+use super::preprocessing::{DecodeError, Preprocessing};
 use super::safetensors::InlineName;
 use crate::network::LinesUp;
 use crate::schema::{Item, Persist};
@@ -399,7 +399,7 @@ impl std::error::Error for FileError {
 /// // A file only loads into the network it was saved from, and only into one whose widths
 /// // line up (`(Linear<4, 8>, Linear<6, 3>)` would not compile here).
 /// type Other = (Linear<4, 8>, ReLU, Linear<8, 2>, Softmax);
-/// assert!(matches!(Other::from_bytes(&file), Err(LoadError::ShapeMismatch { .. })));
+/// assert!(matches!(Other::from_bytes(&file), Err(LoadError::LayerMismatch { layer: 2, .. })));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub trait WeightFile<T: Scalar>: Persist<T> + Layers {
@@ -524,7 +524,12 @@ pub trait WeightFile<T: Scalar>: Persist<T> + Layers {
         Self: LinesUp,
     {
         let file = check_file(self, bytes)?;
-        Preprocessing::decode(file.metadata, file.metadata_offset)
+        Preprocessing::decode(file.metadata, file.metadata_offset).map_err(|e| match e {
+            DecodeError::Malformed { offset } => LoadError::BadMetadata { offset },
+            DecodeError::Width { expected, found } => {
+                LoadError::PreprocessingWidth { expected, found }
+            }
+        })
     }
 
     /// A network read from the weight file `bytes`, and the preprocessing saved with it

@@ -80,6 +80,38 @@ impl<'o, L, O> Trainer<'o, L, O, 1> {
 impl<'o, L, O, const K: usize, H> Trainer<'o, L, O, K, H> {
     /// Mini-batches of `B` samples, processed as one `[[T; IN]; B]` array on the stack.
     ///
+    /// `B` is a constant of the program: `.batch_size::<bs>()` with a `bs` read at run time
+    /// does not compile (E0435, "attempt to use a non-constant value in a constant"). To
+    /// choose at run time, match the value onto the few sizes the program supports; each arm
+    /// compiles its own training loop:
+    ///
+    /// ```
+    /// use constnet::prelude::*;
+    /// use constnet::train::{TrainError, TrainReport};
+    ///
+    /// type Net = (Linear<2, 8>, Tanh, Linear<8, 1>, Sigmoid);
+    ///
+    /// fn train(batch: usize, net: &mut Net, x: &[[f32; 2]], y: &[[f32; 1]])
+    ///     -> Result<TrainReport<f32>, TrainError> {
+    ///     let mut sgd = Sgd::new(0.5);
+    ///     let mut rng = Pcg64Mcg::seed_from_u64(1);
+    ///     let mut trainer = Trainer::new(Nll, &mut sgd).epochs(10);
+    ///     match batch {
+    ///         1 => trainer.fit(net, x, y, &mut rng),
+    ///         8 => trainer.batch_size::<8>().fit(net, x, y, &mut rng),
+    ///         32 => trainer.batch_size::<32>().fit(net, x, y, &mut rng),
+    ///         _ => trainer.batch_size::<64>().fit(net, x, y, &mut rng),
+    ///     }
+    /// }
+    ///
+    /// let batch: usize = "8".parse().unwrap(); // from a command line, say
+    /// let mut net = Net::init(&mut Pcg64Mcg::seed_from_u64(0));
+    /// let x = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]];
+    /// let y = [[0.0], [1.0], [1.0], [0.0]];
+    /// assert_eq!(train(batch, &mut net, &x, &y)?.epochs.len(), 10);
+    /// # Ok::<(), TrainError>(())
+    /// ```
+    ///
     /// A batch of zero samples is rejected when the program is built:
     ///
     /// ```compile_fail,E0080
