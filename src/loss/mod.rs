@@ -31,6 +31,17 @@ pub use squared::Squared;
 use crate::{Module, Scalar};
 
 /// A loss on the network's output `A^L` of width `N`, with target `Y` of the same width.
+///
+/// ```
+/// use constnet::loss::{Loss, Squared};
+///
+/// let (a, y) = ([0.5f32, 2.0], [1.0, 2.0]);
+/// assert_eq!(Squared.value(&a, &y), 0.25);        // (a - y)^2, summed
+/// assert_eq!(Squared.grad(&a, &y), [-1.0, 0.0]);  // 2 (a - y)
+/// assert_eq!(Squared.correct(&a, &y), None);      // a regression loss
+/// ```
+///
+/// To train with a loss of your own, implement this and wrap it in [`OnOutput`].
 #[diagnostic::on_unimplemented(
     message = "`{Self}` does not apply to outputs of width {N}",
     note = "the target of a sample must have the width of the network's output"
@@ -133,7 +144,21 @@ impl<T: Scalar> BatchScore<T> {
 ///
 /// Implemented for [`Squared`] and [`Hinge`] on any network with array outputs, for [`Nll`] on
 /// networks that end with [`Sigmoid`](crate::Sigmoid) and for [`Nllm`] on networks that end
-/// with [`Softmax`](crate::Softmax).
+/// with [`Softmax`](crate::Softmax), and for [`OnOutput`] of any [`Loss`]. Trainers and
+/// [`evaluate`](crate::train::evaluate) take it:
+///
+/// ```
+/// use constnet::loss::Objective;
+/// use constnet::prelude::*;
+///
+/// let net = <(Linear<2, 2>, Softmax)>::init(&mut Pcg64Mcg::seed_from_u64(1));
+/// let (u, y) = ([1.0f32, 0.0], [0.0, 1.0]);
+/// // NLLM computed from the logits, as training computes it.
+/// let (loss, right) = Nllm.evaluate(&net, &u, &y);
+/// let p = net.forward(&u);
+/// assert!((loss - -p[1].ln()).abs() < 1e-5);
+/// assert_eq!(right, Some(p[1] > p[0]));
+/// ```
 pub trait Objective<Net: Module<U>, U> {
     /// The scalar type of the loss.
     type Scalar: Scalar;

@@ -19,6 +19,31 @@ use rand::Rng;
 ///
 /// A network is a tuple of modules; it implements `Module<U>` only when every layer's input width
 /// equals the output width of the layer before it.
+///
+/// The chapter's three calls, on a network and one sample: `forward` (u -> v), `backward`
+/// (u, v, dL/dv -> dL/du) and `weight_grad` (u, v, dL/dv -> dL/dW, added into a gradient of the
+/// network's own type). The tape of a training forward pass carries what the backward pass
+/// needs (each layer's output, dropout's mask):
+///
+/// ```
+/// use constnet::prelude::*;
+///
+/// type Net = (Linear<2, 3>, Tanh, Linear<3, 1>);
+/// let mut rng = Pcg64Mcg::seed_from_u64(1);
+/// let mut net = Net::init(&mut rng);
+/// let u = [0.5, -1.0];
+/// let (v, tape) = net.forward_train(&u, &mut rng);
+/// assert_eq!(v, net.forward(&u));
+/// let dl_dv = [v[0] - 1.0];                        // squared loss against the target 1
+/// let dl_du = net.backward(&u, &v, &tape, &dl_dv); // what a module before this one would get
+/// let mut grad = Net::zeroed();
+/// net.weight_grad(&u, &v, &tape, &dl_dv, &mut grad);
+/// assert_eq!(dl_du.len(), 2);
+/// assert_eq!(grad.2.w0, dl_dv);              // dL/dW0 of the last layer is dL/dZ
+/// ```
+///
+/// A layer of your own implements it beside [`layer!`](crate::layer): see the guide's "Your
+/// own layer" ([`guide`](crate::guide)).
 #[diagnostic::on_unimplemented(
     message = "the layer widths do not line up: `{Self}` cannot take `{U}` as its input",
     label = "a layer of this network gets an input of the wrong width",

@@ -9,6 +9,31 @@ use super::api::Module;
 /// an implementation of a loss function to provide a backward method that computes dloss/dZ^L
 /// directly"). Implemented by [`Sigmoid`](crate::Sigmoid), [`Softmax`](crate::Softmax) and
 /// [`Identity`](crate::Identity) themselves and by every tuple whose last element ends with `A`.
+///
+/// A loss that needs a particular last layer takes it as a bound, so the wrong pairing does not
+/// compile:
+///
+/// ```
+/// use constnet::prelude::*;
+///
+/// /// The logits `Z^L` the softmax of `net` turns into probabilities.
+/// fn logits<N: EndsWith<Softmax, [f32; 2], LastInput = [f32; 3]>>(net: &N, x: [f32; 2]) -> [f32; 3] {
+///     let [z] = net.forward_to_last_input(&[x]);
+///     z
+/// }
+///
+/// let net = <(Linear<2, 3>, Softmax)>::init(&mut Pcg64Mcg::seed_from_u64(2));
+/// let z = logits(&net, [1.0, -1.0]);
+/// assert_eq!(z, constnet::tensor::affine(&[1.0, -1.0], &net.0.w, &net.0.w0));
+/// ```
+///
+/// ```compile_fail,E0277
+/// use constnet::prelude::*;
+/// let mut net = <(Linear<2, 3>, Tanh)>::init(&mut Pcg64Mcg::seed_from_u64(2));
+/// let mut sgd = Sgd::new(0.1f32);
+/// // NLLM needs a softmax last layer (the chapter's table, section 6): this does not compile.
+/// let _ = Trainer::new(Nllm, &mut sgd).fit(&mut net, &[[0.0; 2]], &[[1.0, 0.0, 0.0]], &mut Pcg64Mcg::seed_from_u64(0));
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` does not end with `{A}`",
     label = "this loss needs a network whose last module is `{A}`",

@@ -52,6 +52,16 @@ impl<N: Layers + Module<<N::Input as InputWidth>::Probe>> LinesUp for N {}
 /// A network's value with every byte zero is its [`Layers::zeroed`] value
 /// ([`Zeroable`](crate::Zeroable)), so that gradients and optimizer state can be made on the
 /// heap in place. [`layer!`](crate::layer) implements it for a layer; tuples of layers have it.
+///
+/// ```
+/// use constnet::prelude::*;
+///
+/// type Net = (Linear<4, 8>, ReLU, Linear<8, 2>);
+/// let net = Net::init(&mut Pcg64Mcg::seed_from_u64(3)); // the chapter's initialization
+/// let zero = Net::zeroed();                              // a gradient accumulator
+/// assert!(zero.0.w.iter().flatten().all(|&w| w == 0.0));
+/// assert_ne!(net, zero);
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a network",
     label = "not a layer, nor a tuple of layers",
@@ -153,6 +163,26 @@ pub trait Layers: Sized + crate::Zeroable {
 /// A network whose layers line up, from samples `[T; IN]` to outputs `[T; OUT]`: what trainers,
 /// optimizers and serialization take. Implemented for every such type; there is nothing to
 /// implement by hand.
+///
+/// Use it as the bound of code that takes any network:
+///
+/// ```
+/// use constnet::prelude::*;
+///
+/// /// The share of samples whose largest output is the labelled class.
+/// fn accuracy<N: Network<f32, 4, 3>>(net: &N, x: &[[f32; 4]], labels: &[usize]) -> f64 {
+///     let right = x.iter().zip(labels)
+///         .filter(|&(x, &label)| constnet::tensor::argmax(&net.forward(x)) == label)
+///         .count();
+///     right as f64 / x.len() as f64
+/// }
+///
+/// let small = <(Linear<4, 3>, Softmax)>::init(&mut Pcg64Mcg::seed_from_u64(1));
+/// let deep = <(Linear<4, 16>, ReLU, Linear<16, 3>)>::init(&mut Pcg64Mcg::seed_from_u64(1));
+/// let x = [[5.1, 3.5, 1.4, 0.2]];
+/// assert!(accuracy(&small, &x, &[0]) <= 1.0);
+/// assert!(accuracy(&deep, &x, &[0]) <= 1.0);
+/// ```
 pub trait Network<T: Scalar, const IN: usize, const OUT: usize>:
     Layers<Input = [T; IN]> + Module<[T; IN], Output = [T; OUT]> + Params<T> + Clone
 {
