@@ -131,36 +131,82 @@ macro_rules! impl_scalar {
 impl_scalar!(f32, 4, expf, logf, log1pf, tanhf, sqrtf);
 impl_scalar!(f64, 8, exp, log, log1p, tanh, sqrt);
 
-/// Elementary functions used by activations and losses, routed as the crate features say.
+/// Elementary functions used by activations and losses, routed as the crate features say:
+/// through the platform's math library with `std`, through the pure-Rust `libm` crate with the
+/// `libm` feature (the same bits on every target). Generic over [`Scalar`], for custom layers
+/// and losses:
+///
+/// ```
+/// use constnet::{Scalar, math};
+///
+/// /// The swish activation `x sigmoid(x)`, for f32 or f64.
+/// fn swish<T: Scalar>(x: T) -> T {
+///     x * math::sigmoid(x)
+/// }
+/// assert_eq!(swish(0.0f32), 0.0);
+/// assert!((swish(1.0f64) - 1.0 / (1.0 + (-1.0f64).exp())).abs() < 1e-15);
+/// assert_eq!(math::exp(0.0f32), 1.0);
+/// assert_eq!(math::ln(1.0f64), 0.0);
+/// assert!((math::ln_1p(1e-12f64) / 1e-12 - 1.0).abs() < 1e-12); // ln(1 + x) = x - x^2/2 ...
+/// assert_eq!(math::tanh(0.0f32), 0.0);
+/// assert_eq!(math::sqrt(9.0f32), 3.0);
+/// assert!(math::softplus(1000.0f32).is_finite());
+/// ```
 pub mod math {
     use super::Scalar;
 
     /// `e^x`.
+    ///
+    /// ```
+    /// assert_eq!(constnet::math::exp(0.0f64), 1.0);
+    /// ```
     #[inline(always)]
     pub fn exp<T: Scalar>(x: T) -> T {
         x.math_exp()
     }
     /// Natural logarithm.
+    ///
+    /// ```
+    /// assert_eq!(constnet::math::ln(1.0f32), 0.0);
+    /// ```
     #[inline(always)]
     pub fn ln<T: Scalar>(x: T) -> T {
         x.math_ln()
     }
     /// `ln(1 + x)`, accurate for small `x`.
+    ///
+    /// ```
+    /// let x = 1e-12f64;
+    /// assert!((constnet::math::ln_1p(x) / x - 1.0).abs() < 1e-12);
+    /// assert!(((1.0 + x).ln() / x - 1.0).abs() > 1e-6); // the naive form loses digits
+    /// ```
     #[inline(always)]
     pub fn ln_1p<T: Scalar>(x: T) -> T {
         x.math_ln_1p()
     }
     /// Hyperbolic tangent.
+    ///
+    /// ```
+    /// assert_eq!(constnet::math::tanh(0.0f32), 0.0);
+    /// ```
     #[inline(always)]
     pub fn tanh<T: Scalar>(x: T) -> T {
         x.math_tanh()
     }
     /// Square root.
+    ///
+    /// ```
+    /// assert_eq!(constnet::math::sqrt(2.25f64), 1.5);
+    /// ```
     #[inline(always)]
     pub fn sqrt<T: Scalar>(x: T) -> T {
         x.math_sqrt()
     }
     /// The logistic sigmoid `1 / (1 + e^-x)`, computed without overflow for any finite `x`.
+    ///
+    /// ```
+    /// assert_eq!(constnet::math::sigmoid(-1000.0f32), 0.0);
+    /// ```
     #[inline(always)]
     pub fn sigmoid<T: Scalar>(x: T) -> T {
         if x >= T::zero() {
@@ -171,6 +217,10 @@ pub mod math {
         }
     }
     /// `ln(1 + e^x)` (softplus), without overflow for large `x`.
+    ///
+    /// ```
+    /// assert_eq!(constnet::math::softplus(1000.0f32), 1000.0);
+    /// ```
     #[inline(always)]
     pub fn softplus<T: Scalar>(x: T) -> T {
         x.max(T::zero()) + ln_1p(exp(-x.abs()))

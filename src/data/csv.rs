@@ -15,6 +15,14 @@ pub enum Header {
 }
 
 /// Samples of `N` features with one label (or regression target) each.
+///
+/// ```
+/// use constnet::data::{Header, Labeled, one_hot_all, parse_labeled_csv};
+/// let data: Labeled<f32, 2> = parse_labeled_csv("x1,x2,class\n0.5,1.0,1\n0.0,0.2,0\n", Header::Present)?;
+/// let targets = one_hot_all::<f32, 2>(&data.labels).unwrap();
+/// assert_eq!(targets, vec![[0.0, 1.0], [1.0, 0.0]]);
+/// # Ok::<(), constnet::data::CsvError>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Labeled<T, const N: usize> {
     /// One row of features per sample.

@@ -29,6 +29,12 @@ impl core::error::Error for LabelError {}
 
 /// The one-hot vector of class `class` among `C`: `y_k = 1` for `k = class`, 0 elsewhere.
 /// `None` when `class >= C`.
+///
+/// ```
+/// use constnet::data::one_hot;
+/// assert_eq!(one_hot::<f32, 3>(1), Some([0.0, 1.0, 0.0]));
+/// assert_eq!(one_hot::<f32, 3>(3), None); // no class 3 of 3
+/// ```
 pub fn one_hot<T: Scalar, const C: usize>(class: usize) -> Option<[T; C]> {
     let mut y = [T::zero(); C];
     *y.get_mut(class)? = T::one();
@@ -41,6 +47,14 @@ pub fn one_hot<T: Scalar, const C: usize>(class: usize) -> Option<[T; C]> {
 pub use crate::tensor::argmax as to_class;
 
 /// One-hot targets for labels stored as numbers (`0.0`, `1.0`, ...).
+///
+/// ```
+/// use constnet::data::one_hot_all;
+/// let y = one_hot_all::<f32, 3>(&[2.0, 0.0])?;
+/// assert_eq!(y, vec![[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]);
+/// assert!(one_hot_all::<f32, 3>(&[1.5]).is_err()); // not a class index
+/// # Ok::<(), constnet::data::LabelError>(())
+/// ```
 #[cfg(feature = "alloc")]
 pub fn one_hot_all<T: Scalar, const C: usize>(
     labels: &[T],

@@ -7,6 +7,17 @@ use rand::Rng;
 use rand::seq::SliceRandom;
 
 /// A data set cut into a training part and a held-out (test or validation) part.
+///
+/// ```
+/// use constnet::data::train_test_split;
+/// use constnet::prelude::*;
+/// let x: Vec<[f32; 1]> = (0..10).map(|i| [i as f32]).collect();
+/// let y: Vec<[f32; 1]> = x.iter().map(|[v]| [2.0 * v]).collect();
+/// let split = train_test_split(&x, &y, 0.2, &mut Pcg64Mcg::seed_from_u64(1))?;
+/// assert_eq!((split.train_x.len(), split.test_x.len()), (8, 2));
+/// assert_eq!(split.test_y[0][0], 2.0 * split.test_x[0][0]); // pairs stay together
+/// # Ok::<(), constnet::data::SplitError>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Split<X, Y> {
     /// Training inputs.

@@ -33,6 +33,15 @@ impl core::error::Error for StandardizeError {}
 /// Per-feature mean and standard deviation, to map features to `(x - mean) / std`.
 ///
 /// Fit it on the training part only, then apply it to every part.
+///
+/// ```
+/// use constnet::data::Standardizer;
+/// let train = [[150.0f32, 1.0], [170.0, 3.0], [190.0, 2.0]];
+/// let s = Standardizer::fit(&train)?;
+/// assert_eq!(s.apply(&[170.0, 2.0]), [0.0, 0.0]);
+/// assert_eq!(s.invert(0, 0.0), 170.0); // back to the original units
+/// # Ok::<(), constnet::data::StandardizeError>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Standardizer<T, const N: usize> {
     /// Mean of each feature.

@@ -6,6 +6,14 @@ use crate::{Scalar, kernels};
 /// `Loss(a, y) = sum_i max(1 - a_i y_i, 0)` with targets `y_i` in `{-1, +1}`; gradient `-y_i`
 /// where the margin `a_i y_i` is below 1, `0` elsewhere. Goes with a linear last layer
 /// ([`Identity`](crate::Identity)). A guess is right when every output has the target's sign.
+///
+/// ```
+/// use constnet::loss::{Hinge, Loss};
+/// // Right side with margin: no loss. Wrong side: linear loss.
+/// assert_eq!(Hinge.value(&[2.0f32], &[1.0]), 0.0);
+/// assert_eq!(Hinge.value(&[-0.5f32], &[1.0]), 1.5);
+/// assert_eq!(Hinge.correct(&[-0.5f32], &[1.0]), Some(false));
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Hinge;
 

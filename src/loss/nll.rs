@@ -9,6 +9,13 @@ use crate::{Scalar, kernels, math};
 /// Fused with [`Sigmoid`](crate::Sigmoid): from the logits it is `softplus(z) - y z` and
 /// `dL/dZ = sigmoid(z) - y`, exact and finite for any finite `z`. A guess is right when every
 /// output is on the target's side of 1/2.
+///
+/// ```
+/// use constnet::loss::{Loss, Nll};
+/// let loss = Nll.value(&[0.9f64], &[1.0]); // -ln 0.9
+/// assert!((loss - -(0.9f64).ln()).abs() < 1e-12);
+/// assert_eq!(Nll.correct(&[0.9f64], &[1.0]), Some(true));
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Nll;
 

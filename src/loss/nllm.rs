@@ -9,6 +9,13 @@ use crate::{Scalar, kernels, math};
 /// Fused with [`Softmax`](crate::Softmax): from the logits it is `sum_k y_k (logsumexp(z) - z_k)` and
 /// `dL/dz_j = a_j sum_k y_k - y_j` (`a - y` for a one-hot `y`), exact and finite for any finite
 /// `z`. A guess is right when the largest output is the target's class.
+///
+/// ```
+/// use constnet::loss::{Loss, Nllm};
+/// let (a, y) = ([0.7f64, 0.2, 0.1], [1.0, 0.0, 0.0]);
+/// assert!((Nllm.value(&a, &y) - -(0.7f64).ln()).abs() < 1e-12);
+/// assert_eq!(Nllm.correct(&a, &y), Some(true));
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Nllm;
 

@@ -5,6 +5,12 @@ use crate::{Scalar, kernels};
 
 /// `Loss(a, y) = sum_i (a_i - y_i)^2`, gradient `2 (a - y)`. Goes with a linear last layer
 /// ([`Identity`](crate::Identity)), though any last module works.
+///
+/// ```
+/// use constnet::loss::{Loss, Squared};
+/// assert_eq!(Squared.value(&[3.0f32], &[1.0]), 4.0);
+/// assert_eq!(Squared.grad(&[3.0f32], &[1.0]), [4.0]);
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Squared;
 

@@ -12,6 +12,18 @@ use crate::{Params, Scalar, kernels, math};
 /// average of squared gradients dividing the step). Zeiler's original Adadelta also keeps a
 /// running average of squared *updates* and uses its root in place of `eta`, so it needs no
 /// step size; that rule is not this one.
+///
+/// ```
+/// use constnet::prelude::*;
+/// let mut adadelta = Adadelta::new(1e-3f32);
+/// let net = <(Linear<2, 2>, Softmax)>::init(&mut Pcg64Mcg::seed_from_u64(1));
+/// let mut trained = net.clone();
+/// let x = [[0.0, 1.0], [1.0, 0.0]];
+/// let y = [[1.0, 0.0], [0.0, 1.0]];
+/// Trainer::new(Nllm, &mut adadelta).epochs(10).fit(&mut trained, &x, &y, &mut Pcg64Mcg::seed_from_u64(2))?;
+/// assert_ne!(trained, net);
+/// # Ok::<(), constnet::train::TrainError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Adadelta<Net, S> {
     /// The step size schedule `eta(t)`.

@@ -15,6 +15,18 @@ use crate::{Params, Scalar, kernels, math};
 /// puts it outside (`sqrt(v^) + eps`); the two differ only where `v^` is near `eps` (a weight
 /// whose gradient has been almost zero), where this form takes smaller steps.
 /// Defaults: `B1 = 0.9`, `B2 = 0.999`, `eps = 1e-8`.
+///
+/// ```
+/// use constnet::prelude::*;
+/// let mut adam = Adam::new(1e-3f32);
+/// adam.b1 = 0.8; // the other constants are public fields too
+/// let mut net = <(Linear<2, 1>,)>::zeroed();
+/// let mut grad = <(Linear<2, 1>,)>::zeroed();
+/// grad.0.w0 = [4.0];
+/// adam.step(&mut net, &mut grad); // the first step is eta against the gradient's sign
+/// assert!((net.0.w0[0] - -1e-3).abs() < 1e-9);
+/// assert_eq!(adam.steps(), 1);
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Adam<Net, S> {
     /// The step size schedule `eta(t)`.

@@ -9,6 +9,18 @@ use crate::{Params, Scalar, kernels};
 ///
 /// Equivalent to a step of size `eta' = eta / (1 - gamma)` along a moving average of the
 /// gradients. The velocity `V` is a value of the network's own type, made on the first step.
+///
+/// ```
+/// use constnet::prelude::*;
+/// let mut momentum = Momentum::with_gamma(0.1f32, 0.5);
+/// let mut net = <(Linear<1, 1>,)>::zeroed();
+/// let mut grad = <(Linear<1, 1>,)>::zeroed();
+/// for _ in 0..2 {
+///     grad.0.w0 = [1.0];
+///     momentum.step(&mut net, &mut grad); // V = 0.1, then 0.5 * 0.1 + 0.1
+/// }
+/// assert!((net.0.w0[0] - -0.25).abs() < 1e-6);
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Momentum<Net, S> {
     /// The step size schedule `eta(t)`.

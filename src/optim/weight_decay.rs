@@ -8,6 +8,17 @@ use crate::{Params, Scalar};
 /// `W_t = W_(t-1) (1 - 2 lambda eta) - eta grad`; for the adaptive optimizers it is the same L2
 /// penalty going through their per-weight step sizes. It applies to every parameter, offsets
 /// included.
+///
+/// ```
+/// use constnet::prelude::*;
+/// // SGD with the L2 penalty lambda = 1e-4 (chapter section 8.1).
+/// let mut optimizer = WeightDecay::new(Sgd::new(0.1f32), 1e-4);
+/// let mut net = <(Linear<1, 1>,)>::zeroed();
+/// net.0.w = [[1.0]];
+/// let mut grad = <(Linear<1, 1>,)>::zeroed(); // no gradient from the loss: only the decay acts
+/// optimizer.step(&mut net, &mut grad);
+/// assert!((net.0.w[0][0] - (1.0 - 2.0 * 1e-4 * 0.1)).abs() < 1e-7);
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct WeightDecay<O> {
     /// The optimizer that takes the step.

@@ -14,6 +14,14 @@ use crate::optim::Optimizer;
 use crate::{Footprint, Network, Params, Scalar};
 
 /// How a mini-batch's per-sample gradients are combined before the update.
+///
+/// ```
+/// use constnet::prelude::*;
+/// let mut sgd = Sgd::new(0.1f32);
+/// // PyTorch's convention: the step size does not depend on the batch size.
+/// let trainer = Trainer::new(Squared, &mut sgd).batch_size::<32>().reduction(Reduction::Mean);
+/// # let _ = trainer;
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Reduction {
     /// Their sum, as the chapter writes mini-batch SGD (section 7.1). The step size must shrink

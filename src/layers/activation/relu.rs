@@ -7,6 +7,14 @@ use crate::Scalar;
 ///
 /// Its derivative is `1` for `z > 0` and `0` for `z < 0`; at `z = 0` this crate uses `0`, as
 /// PyTorch does. `ReLU(NaN)` is NaN, as in PyTorch.
+///
+/// ```
+/// use constnet::prelude::*;
+/// assert_eq!(ReLU.forward(&[-2.0, 0.0, 3.0]), [0.0, 0.0, 3.0]);
+/// // In a network, an activation is a layer of its own:
+/// let net = <(Linear<2, 4>, ReLU, Linear<4, 1>)>::init(&mut Pcg64Mcg::seed_from_u64(1));
+/// let _ = net.forward(&[0.5, 0.5]);
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct ReLU;
 

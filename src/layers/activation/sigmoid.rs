@@ -7,6 +7,12 @@ use crate::{Scalar, math};
 /// NLL loss (chapter section 6.1); derivative `sigma(z) (1 - sigma(z))`.
 ///
 /// Computed without overflow for any finite `z`.
+///
+/// ```
+/// use constnet::prelude::*;
+/// let a = Sigmoid.forward(&[0.0f32, 1000.0, -1000.0]);
+/// assert_eq!(a, [0.5, 1.0, 0.0]); // no overflow at either end
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Sigmoid;
 

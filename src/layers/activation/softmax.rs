@@ -9,6 +9,13 @@ use crate::{Module, Scalar, kernels};
 /// probabilities. Its backward pass applies the full Jacobian: `dL/dz_i = a_i (dL/da_i - sum_j
 /// dL/da_j a_j)`. With [`Nllm`](crate::loss::Nllm) the trainer skips this and uses the simpler,
 /// exact `dL/dZ = A - Y` (chapter section 5).
+///
+/// ```
+/// use constnet::prelude::*;
+/// let p = Softmax.forward(&[1.0f32, 2.0, 3.0, 1000.0]);
+/// assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-6);
+/// assert_eq!(constnet::tensor::argmax(&p), 3); // large logits stay finite
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Softmax;
 

@@ -9,6 +9,11 @@ use crate::Scalar;
 /// fine in forward passes (inference of a hand-built or converted net) but a net trained by
 /// gradient descent will not learn the weights before it. This is why the chapter replaces it by
 /// sigmoid, ReLU and tanh. The backward pass returns zeros.
+///
+/// ```
+/// use constnet::prelude::*;
+/// assert_eq!(Step.forward(&[-0.5f32, 0.0, 2.0]), [0.0, 1.0, 1.0]);
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Step;
 

@@ -4,6 +4,13 @@ use super::Elementwise;
 use crate::{Scalar, math};
 
 /// `tanh(z) = (e^z - e^-z) / (e^z + e^-z)`, in `(-1, 1)`; derivative `1 - tanh(z)^2`.
+///
+/// ```
+/// use constnet::prelude::*;
+/// let a = Tanh.forward(&[0.0f64, 1.0]);
+/// assert_eq!(a[0], 0.0);
+/// assert!((a[1] - 1f64.tanh()).abs() < 1e-15);
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Tanh;
 
