@@ -18,6 +18,17 @@ mod sealed {
 /// A floating-point number type a network can be built from: `f32` or `f64`.
 ///
 /// Sealed: the kernels and the weight format rely on the two IEEE-754 binary formats.
+///
+/// ```
+/// use constnet::Scalar;
+/// /// Written once, for f32 and f64 nets alike.
+/// fn mean<T: Scalar>(values: &[T]) -> T {
+///     values.iter().fold(T::zero(), |sum, &v| sum + v) / T::from_usize(values.len())
+/// }
+/// assert_eq!(mean(&[1.0f32, 2.0, 3.0]), 2.0);
+/// assert_eq!(mean(&[0.5f64, 1.5]), 1.0);
+/// assert_eq!(<f32 as Scalar>::NAME, "f32");
+/// ```
 pub trait Scalar:
     Float + Default + Debug + Display + Send + Sync + 'static + sealed::Sealed
 {

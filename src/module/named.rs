@@ -9,6 +9,15 @@ use crate::Scalar;
 /// One tensor of a network, as [`for_each_tensor`] gives it. Its [`Display`](fmt::Display) is
 /// its name in the network, `{layer}.{field}` (`"0.w"`), with layers counted as `nn.Sequential`
 /// counts them (activations too, nested tuples flattened).
+///
+/// ```
+/// use constnet::prelude::*;
+/// use constnet::schema::for_each_tensor;
+/// let net = <(Linear<2, 1>, BatchNorm<1>)>::init(&mut Pcg64Mcg::seed_from_u64(1));
+/// let mut parameters = Vec::new();
+/// for_each_tensor(&net, |t| if t.learned() { parameters.push(format!("{t} {:?}", t.dims())) });
+/// assert_eq!(parameters, ["0.w [2, 1]", "0.w0 [1]", "1.g [1]", "1.b [1]"]);
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct NamedTensor<'a, T> {
     /// The layer's position in the network, from 0.

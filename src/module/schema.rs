@@ -17,6 +17,15 @@
 use crate::Scalar;
 
 /// What a tensor is to training.
+///
+/// ```
+/// use constnet::prelude::*;
+/// use constnet::schema::{for_each_tensor, Role};
+/// let net = <(BatchNorm<2>,)>::init(&mut Pcg64Mcg::seed_from_u64(1));
+/// let mut learned = Vec::new();
+/// for_each_tensor(&net, |t| if t.info.role == Role::Learned { learned.push(t.field()) });
+/// assert_eq!(learned, ["g", "b"]); // the running averages are state
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Role {
@@ -28,6 +37,15 @@ pub enum Role {
 }
 
 /// How a tensor's values start ([`Layers::random`](crate::Layers::random)).
+///
+/// ```
+/// use constnet::prelude::*;
+/// use constnet::schema::{for_each_tensor, Init};
+/// let net = <(Linear<4, 2>,)>::init(&mut Pcg64Mcg::seed_from_u64(1));
+/// let mut inits = Vec::new();
+/// for_each_tensor(&net, |t| inits.push(t.info.init));
+/// assert_eq!(inits, [Init::Gaussian { fan_in: 4 }, Init::Gaussian { fan_in: 1 }]);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Init {
@@ -45,6 +63,13 @@ pub enum Init {
 
 /// The values a tensor may hold. A file that gives it others is refused when it loads, with an
 /// error naming the tensor, instead of producing NaN outputs later.
+///
+/// ```
+/// use constnet::schema::Domain;
+/// assert!(Domain::NonNegative.allows(0.5));
+/// assert!(!Domain::NonNegative.allows(-1.0)); // a file with a negative sigma is refused
+/// assert!(Domain::Any.allows(-1.0));
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Domain {
@@ -68,6 +93,16 @@ impl Domain {
 }
 
 /// Where PyTorch's `state_dict` keeps a tensor, for the safetensors import.
+///
+/// ```
+/// use constnet::prelude::*;
+/// use constnet::schema::{for_each_tensor, Torch};
+/// let net = <(Linear<4, 2>, BatchNorm<2>)>::init(&mut Pcg64Mcg::seed_from_u64(1));
+/// let mut names = Vec::new();
+/// for_each_tensor(&net, |t| names.push(t.info.torch.name()));
+/// assert_eq!(names[..2], [Some("weight"), Some("bias")]); // as PyTorch's nn.Linear
+/// assert_eq!(names[4..], [Some("running_mean"), Some("running_var"), None, None]);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Torch {
@@ -101,6 +136,15 @@ impl Torch {
 
 /// What a layer is in an ONNX graph, for the ONNX import
 /// ([`Onnx`](crate::persist::Onnx)).
+///
+/// ```
+/// use constnet::prelude::*;
+/// use constnet::schema::{Item, OnnxOp, Persist};
+/// let net = <(Linear<2, 2>, ReLU, Dropout<10>)>::init(&mut Pcg64Mcg::seed_from_u64(1));
+/// let mut ops = Vec::new();
+/// net.visit_items(&mut |item| if let Item::Layer(layer) = item { ops.push(layer.onnx) });
+/// assert_eq!(ops, [OnnxOp::Node("Gemm"), OnnxOp::Node("Relu"), OnnxOp::Dropped]);
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OnnxOp {
@@ -121,6 +165,18 @@ pub enum OnnxOp {
 }
 
 /// A layer as the walk describes it: its type and the constants that fix its shape.
+///
+/// ```
+/// use constnet::prelude::*;
+/// use constnet::schema::{Item, Persist};
+/// let net = <(Linear<3, 5, f64>,)>::init(&mut Pcg64Mcg::seed_from_u64(1));
+/// net.visit_items(&mut |item| {
+///     if let Item::Layer(layer) = item {
+///         assert_eq!((layer.path, layer.kind(), layer.args, layer.scalar),
+///                    ("constnet::Linear", "Linear", &[3, 5][..], Some("f64")));
+///     }
+/// });
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LayerInfo<'a> {
     /// The path of the layer's type, as generated code names it (`"constnet::Linear"`).
@@ -145,6 +201,17 @@ impl LayerInfo<'_> {
 }
 
 /// A tensor as the walk describes it.
+///
+/// ```
+/// use constnet::prelude::*;
+/// use constnet::schema::for_each_tensor;
+/// let net = <(Linear<3, 5>,)>::init(&mut Pcg64Mcg::seed_from_u64(1));
+/// for_each_tensor(&net, |t| {
+///     if t.field() == "w" {
+///         assert_eq!(t.info.dims, [3, 5]);
+///     }
+/// });
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct TensorInfo<'a> {
     /// The field's name in the layer's struct (`"w"`): the Rust-source export writes it.
@@ -165,6 +232,21 @@ pub struct TensorInfo<'a> {
 /// layer comes with its tensors after it. `S` is the tensor's data: `&[T]` for reading, or
 /// `[&mut [T]; M]` for the same tensor of `M` values of the network's type at once (a net, its
 /// gradient, an optimizer's state).
+///
+/// ```
+/// use constnet::prelude::*;
+/// use constnet::schema::{Item, Persist};
+/// // Tuples open and close around their layers; nesting shows in the walk.
+/// let net = <(ReLU, (Tanh, Sigmoid))>::default();
+/// let mut shape = String::new();
+/// Persist::<f32>::visit_items(&net, &mut |item| match item {
+///     Item::Begin => shape.push('('),
+///     Item::End => shape.push(')'),
+///     Item::Layer(layer) => shape.push_str(layer.kind()),
+///     _ => {}
+/// });
+/// assert_eq!(shape, "(ReLU(TanhSigmoid))");
+/// ```
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Item<'a, S> {
@@ -184,6 +266,24 @@ pub enum Item<'a, S> {
 ///
 /// There is no need to implement it by hand: [`layer!`](crate::layer) writes it from the
 /// layer's list of tensors.
+///
+/// ```
+/// use constnet::prelude::*;
+/// use constnet::schema::{Item, Persist};
+///
+/// // Every tensor of a network, in the walk's order: how every file format reads a net.
+/// type Net = (Linear<3, 2>, BatchNorm<2>, Sigmoid);
+/// let net = Net::init(&mut Pcg64Mcg::seed_from_u64(1));
+/// let mut seen = Vec::new();
+/// net.visit_items(&mut |item| match item {
+///     Item::Layer(layer) => seen.push(layer.kind().to_string()),
+///     Item::Tensor(tensor, values) => seen.push(format!("  {} {:?} ({})", tensor.name, tensor.dims, values.len())),
+///     _ => {}
+/// });
+/// assert_eq!(seen[..3], ["Linear", "  w [3, 2] (6)", "  w0 [2] (2)"]);
+/// assert_eq!(<Net as Persist<f32>>::STORED, 6 + 2 + 4 * 2 + 2); // W, W0; g, b, mean, sigma; gamma, eps
+/// assert_eq!(<Net as Persist<f32>>::LAYERS, 3);
+/// ```
 pub trait Persist<T: Scalar> {
     /// Number of scalars in the learned tensors.
     const LEARNED: usize;

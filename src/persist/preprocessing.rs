@@ -187,6 +187,13 @@ pub(super) enum DecodeError {
 
 /// Class names: given as a slice to save, read in place from a weight file (no heap), or
 /// owned (read from a safetensors file's metadata, with `alloc`).
+///
+/// ```
+/// use constnet::persist::ClassNames;
+/// let names = ClassNames::new(&["cat", "dog"]);
+/// assert_eq!((names.len(), names.get(1)), (2, Some("dog")));
+/// assert_eq!(names.iter().collect::<Vec<_>>(), ["cat", "dog"]);
+/// ```
 #[derive(Clone, Default)]
 pub struct ClassNames<'a>(Names<'a>);
 

@@ -139,6 +139,14 @@ pub fn to_rust_source_int8<N: Int8Source>(net: &N, name: &str) -> Result<String,
 }
 
 /// Why a net could not be written as Rust source.
+///
+/// ```
+/// use constnet::persist::{SourceError, to_rust_source};
+/// use constnet::prelude::*;
+/// let net = <(Linear<1, 1>,)>::zeroed();
+/// assert_eq!(to_rust_source(&net, "my net"), Err(SourceError::NotAnIdentifier("my net".into())));
+/// assert_eq!(to_rust_source(&net, "static"), Err(SourceError::Keyword("static".into())));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SourceError {

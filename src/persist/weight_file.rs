@@ -44,6 +44,18 @@ const KIND_BYTES: usize = 24;
 const RECORDED_ARGS: usize = 3;
 
 /// What to do with NaN or infinite values in a weight file.
+///
+/// ```
+/// use constnet::persist::{LoadError, NonFinite, WeightFile};
+/// use constnet::prelude::*;
+/// type Net = (Linear<1, 1>,);
+/// let mut net = Net::zeroed();
+/// net.0.w0 = [f32::NAN];
+/// let file = net.to_byte_vec();
+/// let mut target = Net::zeroed();
+/// assert_eq!(target.load_bytes(&file, NonFinite::Reject), Err(LoadError::NotFinite { index: 1 }));
+/// assert!(target.load_bytes(&file, NonFinite::Accept).is_ok()); // a file is what was saved
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum NonFinite {
     /// Load them as they are (a file is what was saved).
@@ -54,6 +66,16 @@ pub enum NonFinite {
 }
 
 /// Why a weight file could not be loaded. The network it was to load into is unchanged.
+///
+/// ```
+/// use constnet::persist::{LoadError, WeightFile};
+/// use constnet::prelude::*;
+/// type Net = (Linear<2, 2>, Softmax);
+/// let mut file = Net::init(&mut Pcg64Mcg::seed_from_u64(1)).to_byte_vec();
+/// file[40] ^= 1; // one bit flipped in storage
+/// assert!(matches!(Net::from_bytes(&file), Err(LoadError::ChecksumMismatch { .. })));
+/// assert_eq!(Net::from_bytes(b"PK\x03\x04"), Err(LoadError::BadMagic));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LoadError {
@@ -245,6 +267,19 @@ impl core::error::Error for LoadError {}
 
 /// A layer as the weight file's layer table records it: its kind and up to three const
 /// arguments. Displays as the type is written, `Linear<64, 32>`.
+///
+/// ```
+/// use constnet::persist::{LoadError, WeightFile};
+/// use constnet::prelude::*;
+/// let file = <(Linear<4, 8>, ReLU)>::init(&mut Pcg64Mcg::seed_from_u64(1)).to_byte_vec();
+/// match <(Linear<4, 6>, ReLU)>::from_bytes(&file) {
+///     Err(LoadError::LayerMismatch { layer, expected, found }) => {
+///         assert_eq!(layer, 0);
+///         assert_eq!((expected.to_string(), found.to_string()), ("Linear<4, 6>".into(), "Linear<4, 8>".into()));
+///     }
+///     other => panic!("{other:?}"),
+/// }
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct FileLayer {
     /// The kind ([`LayerInfo::kind`](crate::schema::LayerInfo::kind)), cut at 24 bytes.
@@ -311,6 +346,15 @@ impl fmt::Display for FileLayer {
 }
 
 /// Why a network could not be written out.
+///
+/// ```
+/// use constnet::persist::{SaveError, WeightFile};
+/// use constnet::prelude::*;
+/// type Net = (Linear<2, 2>,);
+/// let mut small = [0u8; 16];
+/// let error = Net::zeroed().to_bytes(&mut small).unwrap_err();
+/// assert_eq!(error, SaveError::BufferTooSmall { needed: Net::FILE_BYTES, len: 16 });
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SaveError {
@@ -337,6 +381,14 @@ impl fmt::Display for SaveError {
 impl core::error::Error for SaveError {}
 
 /// Loading or saving a weight file on disk failed.
+///
+/// ```
+/// use constnet::persist::{FileError, WeightFile};
+/// use constnet::prelude::*;
+/// let error = <(Linear<2, 2>,)>::load("no/such/folder/net.cnet").unwrap_err();
+/// assert!(matches!(error, FileError::Io { .. }));
+/// assert!(error.to_string().contains("no/such/folder/net.cnet")); // the message names the file
+/// ```
 #[cfg(feature = "std")]
 #[derive(Debug)]
 #[non_exhaustive]

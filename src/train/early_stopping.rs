@@ -14,6 +14,16 @@ use crate::optim::Optimizer;
 use crate::{Network, Scalar};
 
 /// How often early stopping measures the validation loss.
+///
+/// ```
+/// use core::num::NonZeroUsize;
+/// use constnet::train::{EarlyStopping, Validate};
+/// let (vx, vy) = ([[0.0f32]], [[1.0f32]]);
+/// // Check every 50 optimizer steps instead of every epoch.
+/// let every = NonZeroUsize::new(50).unwrap();
+/// let stopping = EarlyStopping::new(&vx, &vy).every(Validate::EverySteps(every)).patience(5);
+/// # let _ = stopping;
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Validate {
     /// After every epoch (the chapter's choice).

@@ -3,6 +3,17 @@
 use core::fmt;
 
 /// Why training or evaluation stopped with nothing done, or part-way.
+///
+/// ```
+/// use constnet::prelude::*;
+/// use constnet::train::TrainError;
+/// let mut net = <(Linear<1, 1>,)>::zeroed();
+/// let mut sgd = Sgd::new(0.1f32);
+/// let error = Trainer::new(Squared, &mut sgd)
+///     .fit(&mut net, &[[1.0], [2.0]], &[[1.0]], &mut Pcg64Mcg::seed_from_u64(0))
+///     .unwrap_err();
+/// assert_eq!(error, TrainError::LengthMismatch { inputs: 2, targets: 1 });
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TrainError {
