@@ -67,6 +67,15 @@ impl core::fmt::Display for QuantizeError {
 impl std::error::Error for QuantizeError {}
 
 /// The smallest and largest value seen in a tensor (calibration keeps one per activation).
+///
+/// ```
+/// use constnet::quantization::Range;
+/// let mut range = Range::EMPTY;
+/// range.observe_all(&[0.5, -2.0, 3.0]);
+/// assert_eq!((range.min, range.max), (-2.0, 3.0));
+/// range.observe(f32::NAN);
+/// assert!(!range.is_finite()); // a NaN in calibration is never lost
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Range {
     /// The smallest value seen (`+inf` before any).
@@ -115,6 +124,14 @@ impl Range {
 }
 
 /// How a tensor's int8 values map to real ones: `real = scale * (q - zero_point)`.
+///
+/// ```
+/// use constnet::quantization::{QuantParams, Range};
+/// let params = QuantParams::from_range(Range { min: -1.0, max: 3.0 }).unwrap();
+/// let q = params.quantize(1.0).unwrap();
+/// assert!((params.dequantize(q) - 1.0).abs() <= params.scale / 2.0);
+/// assert_eq!(params.quantize(0.0), Some(params.zero_point as i8)); // real 0 is exact
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct QuantParams {
     /// The real step between two consecutive int8 values.
@@ -209,6 +226,13 @@ impl QuantParams {
 
 /// A real factor as a Q0.31 fraction and a power of two: `real = multiplier / 2^31 * 2^shift`
 /// (TFLite's `QuantizeMultiplier`).
+///
+/// ```
+/// use constnet::quantization::{Multiplier, Rounding};
+/// let m = Multiplier::from_real(0.75, Rounding::Single).unwrap();
+/// assert_eq!((m.multiplier, m.shift), (1_610_612_736, 0)); // 0.75 * 2^31
+/// assert_eq!(Multiplier::from_real(-1.0, Rounding::Single), None);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Multiplier {
     /// The fraction, in `[2^30, 2^31)` (or 0 for a zero factor).
@@ -291,6 +315,14 @@ pub fn softmax_constants(input_scale: f32, rounding: Rounding) -> Option<Softmax
 
 /// The 256-entry table of an int8 activation: entry `q as u8` holds `f` of the real value of
 /// `q`, quantized for the output (TFLite's `PopulateLookupTable`, in its f32 arithmetic).
+///
+/// ```
+/// use constnet::quantization::{QuantParams, lookup_table, tanh_f32};
+/// let input = QuantParams { scale: 4.0 / 128.0, zero_point: 0 };
+/// let table = lookup_table(input, QuantParams { scale: 1.0 / 128.0, zero_point: 0 }, tanh_f32);
+/// assert_eq!(table[0], 0);                    // q = 0: tanh(0) = 0
+/// assert_eq!(table[(-128i8) as u8 as usize], -128); // q = -128, real -4: tanh(-4) = -0.9993
+/// ```
 pub fn lookup_table(input: QuantParams, output: QuantParams, f: impl Fn(f32) -> f32) -> [i8; 256] {
     let inverse_scale = 1.0 / output.scale;
     let mut table = [0i8; 256];
@@ -304,11 +336,19 @@ pub fn lookup_table(input: QuantParams, output: QuantParams, f: impl Fn(f32) -> 
 }
 
 /// `tanh` as TFLite's int8 table computes it (f32).
+///
+/// ```
+/// assert_eq!(constnet::quantization::tanh_f32(0.0), 0.0);
+/// ```
 pub fn tanh_f32(x: f32) -> f32 {
     math::tanh(x)
 }
 
 /// The logistic sigmoid as TFLite's int8 table computes it: `1 / (1 + exp(-x))` in f32.
+///
+/// ```
+/// assert_eq!(constnet::quantization::logistic_f32(0.0), 0.5);
+/// ```
 pub fn logistic_f32(x: f32) -> f32 {
     1.0 / (1.0 + math::exp(-x))
 }

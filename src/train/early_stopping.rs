@@ -117,6 +117,22 @@ impl<'v, T, const IN: usize, const OUT: usize, F> EarlyStopping<'v, T, IN, OUT, 
 
 /// One validation check during early stopping: a point of the learning curve. Check 0, at
 /// epoch 0 and step 0, measures the network before training.
+///
+/// ```
+/// use constnet::prelude::*;
+/// use constnet::train::{Checkpoint, EarlyStopping};
+/// let x = [[0.0f64], [1.0]];
+/// let y = [[1.0f64], [3.0]];
+/// let mut rng = Pcg64Mcg::seed_from_u64(1);
+/// let mut net = <(Linear<1, 1, f64>,)>::init(&mut rng);
+/// let mut sgd = Sgd::new(0.1);
+/// let mut curve: Vec<Checkpoint<f64>> = Vec::new();
+/// let stopping = EarlyStopping::new(&x, &y).on_check(|check| curve.push(*check));
+/// Trainer::new(Squared, &mut sgd).epochs(5).fit_early_stopping(&mut net, &x, &y, &mut rng, stopping)?;
+/// assert_eq!(curve.len(), 6); // check 0, before training, and one per epoch
+/// assert_eq!((curve[0].epoch, curve[0].step), (0, 0));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Checkpoint<T> {
     /// Epoch, from 1, in which the check happened.
@@ -131,6 +147,20 @@ pub struct Checkpoint<T> {
 }
 
 /// How an early-stopping run ended.
+///
+/// ```
+/// use constnet::prelude::*;
+/// let x = [[0.0f64], [1.0]];
+/// let y = [[1.0f64], [3.0]];
+/// let mut rng = Pcg64Mcg::seed_from_u64(1);
+/// let mut net = <(Linear<1, 1, f64>,)>::init(&mut rng);
+/// let mut order = [0usize; 2]; // scratch space: no heap
+/// let outcome = Trainer::new(Squared, &mut Sgd::new(0.1)).epochs(20)
+///     .fit_early_stopping_with(&mut net, &x, &y, &mut rng, &mut order, EarlyStopping::new(&x, &y))?;
+/// assert!(outcome.best.validation.loss <= outcome.last.validation.loss);
+/// assert_eq!(outcome.checks, 21);
+/// # Ok::<(), constnet::train::TrainError>(())
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct EarlyStopped<T> {
     /// The check with the lowest validation loss: the network holds its weights.
@@ -145,6 +175,20 @@ pub struct EarlyStopped<T> {
 
 /// Early stopping that ended in an error, with what it had measured: the network holds the
 /// best weights of `report`'s curve.
+///
+/// ```
+/// use constnet::prelude::*;
+/// use constnet::train::TrainError;
+/// let x = [[1.0f32]];
+/// let y = [[1e30f32]]; // a target that makes SGD with a big step diverge
+/// let mut rng = Pcg64Mcg::seed_from_u64(1);
+/// let mut net = <(Linear<1, 1>,)>::init(&mut rng);
+/// let error = Trainer::new(Squared, &mut Sgd::new(1e10)).epochs(10)
+///     .fit_early_stopping(&mut net, &x, &y, &mut rng, EarlyStopping::new(&x, &y))
+///     .unwrap_err();
+/// assert!(matches!(error.error, TrainError::Diverged { .. }));
+/// assert!(!error.report.curve.is_empty()); // what was measured before is kept
+/// ```
 #[cfg(feature = "alloc")]
 #[derive(Clone, Debug, PartialEq)]
 pub struct EarlyStoppingError<T> {
@@ -188,6 +232,20 @@ impl<T: core::fmt::Debug> core::error::Error for EarlyStoppingError<T> {
 }
 
 /// The learning curve of an early-stopping run.
+///
+/// ```
+/// use constnet::prelude::*;
+/// let x = [[0.0f64], [1.0]];
+/// let y = [[1.0f64], [3.0]];
+/// let mut rng = Pcg64Mcg::seed_from_u64(1);
+/// let mut net = <(Linear<1, 1, f64>,)>::init(&mut rng);
+/// let report = Trainer::new(Squared, &mut Sgd::new(0.1)).epochs(20)
+///     .fit_early_stopping(&mut net, &x, &y, &mut rng, EarlyStopping::new(&x, &y).patience(2))?;
+/// let best = report.best().unwrap();
+/// assert_eq!(best, report.curve[report.best_index]);
+/// assert_eq!(evaluate(&net, &Squared, &x, &y)?.loss, best.validation.loss); // the net holds it
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[cfg(feature = "alloc")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EarlyStoppingReport<T> {

@@ -65,6 +65,20 @@ pub struct Trainer<'o, L, O, const K: usize, H = NoHook> {
 /// The stack a trainer lets one mini-batch take by default, by [`Footprint`]'s `batch` figure:
 /// 1 MiB. A spawned thread has 2 MiB of stack and the main thread usually 8 MiB; a training
 /// step takes about twice `batch` at its deepest.
+///
+/// ```
+/// use constnet::prelude::*;
+/// use constnet::train::{DEFAULT_STACK_LIMIT, TrainError};
+/// // Batches of 256 samples of 784 pixels: beyond the default limit, an error before anything runs.
+/// type Big = (Linear<784, 128>, ReLU, Linear<128, 10>, Softmax);
+/// let mut net = Big::init_boxed(&mut Pcg64Mcg::seed_from_u64(1));
+/// let x = vec![[0.0f32; 784]; 4];
+/// let y = vec![[0.1f32; 10]; 4];
+/// let mut sgd = Sgd::new(0.1f32);
+/// let error = Trainer::new(Nllm, &mut sgd).batch_size::<256>()
+///     .fit(&mut *net, &x, &y, &mut Pcg64Mcg::seed_from_u64(0)).unwrap_err();
+/// assert!(matches!(error, TrainError::BatchTooLarge { limit: DEFAULT_STACK_LIMIT, .. }));
+/// ```
 pub const DEFAULT_STACK_LIMIT: usize = 1 << 20;
 
 impl<'o, L, O> Trainer<'o, L, O, 1> {
@@ -511,12 +525,35 @@ pub(super) struct Step<T> {
 
 /// What a trainer calls after every epoch ([`Trainer::on_epoch`]): any
 /// `FnMut(&EpochStats<T>) -> ControlFlow<()>`, or [`NoHook`].
+///
+/// ```
+/// use core::ops::ControlFlow;
+/// use constnet::train::{EpochStats, OnEpoch};
+/// // A hook as a type of its own: stops when the loss is below a target.
+/// struct StopBelow(f32);
+/// impl OnEpoch<f32> for StopBelow {
+///     fn on_epoch(&mut self, stats: &EpochStats<f32>) -> ControlFlow<()> {
+///         if stats.train.loss < self.0 { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+///     }
+/// }
+/// # use constnet::prelude::*;
+/// # let mut sgd = Sgd::new(0.1f32);
+/// let trainer = Trainer::new(Squared, &mut sgd).on_epoch(StopBelow(1e-3));
+/// # let _ = trainer;
+/// ```
 pub trait OnEpoch<T> {
     /// Sees the epoch's figures; [`ControlFlow::Break`] stops training after this epoch.
     fn on_epoch(&mut self, stats: &EpochStats<T>) -> ControlFlow<()>;
 }
 
 /// No per-epoch hook: a trainer's default.
+///
+/// ```
+/// use constnet::prelude::*;
+/// use constnet::train::NoHook;
+/// let mut sgd = Sgd::new(0.1f32);
+/// let _trainer: Trainer<'_, Squared, Sgd<f32>, 1, NoHook> = Trainer::new(Squared, &mut sgd);
+/// ```
 #[derive(Clone, Copy, Debug, Default)]
 pub struct NoHook;
 
