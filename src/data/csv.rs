@@ -6,6 +6,14 @@ use core::fmt;
 use crate::Scalar;
 
 /// Whether the first line of the text names the columns.
+///
+/// ```
+/// use constnet::data::{Header, parse_labeled_csv};
+/// let with = parse_labeled_csv::<f32, 1>("x,y\n1,0\n", Header::Present)?;
+/// let without = parse_labeled_csv::<f32, 1>("1,0\n", Header::Absent)?;
+/// assert_eq!(with, without);
+/// # Ok::<(), constnet::data::CsvError>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Header {
     /// The first line is a header and is skipped.
@@ -88,6 +96,14 @@ impl<T: Scalar, const N: usize> Labeled<T, N> {
 }
 
 /// What is wrong with a line of CSV text.
+///
+/// ```
+/// use constnet::data::{CsvErrorKind, Header, parse_labeled_csv};
+/// let error = parse_labeled_csv::<f32, 2>("1,2,0\n1,2\n", Header::Absent).unwrap_err();
+/// assert_eq!(error.kind, CsvErrorKind::WrongWidth { expected: 3, found: 2 });
+/// let error = parse_labeled_csv::<f32, 1>("nan,0\n", Header::Absent).unwrap_err();
+/// assert_eq!(error.kind, CsvErrorKind::NotFinite);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CsvErrorKind {
@@ -107,6 +123,12 @@ pub enum CsvErrorKind {
 }
 
 /// A line of CSV text that cannot become a sample, with where it is.
+///
+/// ```
+/// use constnet::data::{Header, parse_labeled_csv};
+/// let error = parse_labeled_csv::<f32, 2>("a,b,c\n1,2,0\n3,oops,1\n", Header::Present).unwrap_err();
+/// assert_eq!(error.to_string(), "line 3, column 2: \"oops\" is not a number");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CsvError {
     /// Line number, from 1 (0 when the text has no data lines).

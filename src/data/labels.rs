@@ -5,6 +5,12 @@ use core::fmt;
 use crate::Scalar;
 
 /// A label that is not a class number below the number of classes.
+///
+/// ```
+/// use constnet::data::one_hot_all;
+/// let error = one_hot_all::<f32, 3>(&[0.0, 7.0]).unwrap_err();
+/// assert_eq!((error.index, error.label, error.classes), (1, 7.0, 3));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct LabelError {
     /// Position of the sample.

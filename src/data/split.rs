@@ -31,6 +31,15 @@ pub struct Split<X, Y> {
 }
 
 /// Why a data set could not be split.
+///
+/// ```
+/// use constnet::data::{SplitError, train_test_split};
+/// use constnet::prelude::*;
+/// let x = [[0.0f32]; 4];
+/// let y = [[0.0f32]; 3];
+/// let error = train_test_split(&x, &y, 0.25, &mut Pcg64Mcg::seed_from_u64(0)).unwrap_err();
+/// assert!(matches!(error, SplitError::LengthMismatch { .. }));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum SplitError {

@@ -3,6 +3,12 @@
 use crate::{Scalar, kernels};
 
 /// Why a standardizer could not be fitted.
+///
+/// ```
+/// use constnet::data::{StandardizeError, Standardizer};
+/// let error = Standardizer::fit(&[[1.0f32, 2.0], [f32::NAN, 0.0]]).unwrap_err();
+/// assert_eq!(error, StandardizeError::NotFinite { sample: 1, feature: 0 });
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum StandardizeError {

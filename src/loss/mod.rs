@@ -102,6 +102,17 @@ pub struct OnOutput<L>(pub L);
 /// A loss computed from the last layer's pre-activation `Z^L`, fused with its activation `f^L`
 /// (the [`Objective`] impls name which: [`Nll`] with [`Sigmoid`](crate::Sigmoid), [`Nllm`] with
 /// [`Softmax`](crate::Softmax)).
+///
+/// ```
+/// use constnet::loss::{FusedLoss, Loss, Nllm};
+/// use constnet::prelude::*;
+/// let z = [2.0f64, 0.0, -1.0];
+/// let a = Softmax.forward(&z);
+/// let y = [1.0, 0.0, 0.0];
+/// // The same loss from the logits, without log(0) for any finite z:
+/// assert!((Nllm.value_from_logits(&z, &y) - Nllm.value(&a, &y)).abs() < 1e-12);
+/// assert_eq!(Nllm.grad_logits(&z, &a, &y), [a[0] - 1.0, a[1], a[2]]); // a - y
+/// ```
 pub trait FusedLoss<T: Scalar, const N: usize>: Loss<T, N> {
     /// `Loss(f(z), actual)` computed from `z` without overflow or `log(0)`.
     fn value_from_logits(&self, z: &[T; N], y: &[T; N]) -> T;
@@ -113,6 +124,14 @@ pub trait FusedLoss<T: Scalar, const N: usize>: Loss<T, N> {
 /// Sums over some samples of their loss and of their correct guesses: a batch's score, an
 /// epoch's, a held-out set's. Start from `BatchScore::default()` and [`add`](Self::add) each
 /// sample.
+///
+/// ```
+/// use constnet::loss::BatchScore;
+/// let mut score = BatchScore::default();
+/// score.add(0.5f32, Some(true));
+/// score.add(1.5, Some(false));
+/// assert_eq!((score.loss, score.correct, score.samples), (2.0, 1, 2));
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BatchScore<T> {

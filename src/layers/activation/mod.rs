@@ -26,6 +26,31 @@ use crate::Scalar;
 /// Implementing this trait for a zero-sized type and calling
 /// [`elementwise_module!`](crate::elementwise_module) makes it a [`Module`](crate::Module) of any
 /// width.
+///
+/// ```
+/// use constnet::activation::Elementwise;
+/// use constnet::prelude::*;
+/// use constnet::{Scalar, elementwise_module, math};
+///
+/// /// SiLU (swish): `z sigmoid(z)`.
+/// #[derive(Clone, Copy, Debug, Default, PartialEq)]
+/// pub struct Silu;
+///
+/// impl Elementwise for Silu {
+///     fn activate<T: Scalar>(z: T) -> T {
+///         z * math::sigmoid(z)
+///     }
+///     fn derivative<T: Scalar>(z: T, a: T) -> T {
+///         let s = math::sigmoid(z);
+///         s + a * (T::one() - s)
+///     }
+/// }
+/// elementwise_module!(Silu);
+///
+/// let net = <(Linear<2, 4>, Silu, Linear<4, 1>)>::init(&mut Pcg64Mcg::seed_from_u64(1));
+/// assert_eq!(Silu.forward(&[0.0f32]), [0.0]);
+/// let _ = net.forward(&[1.0, -1.0]);
+/// ```
 pub trait Elementwise {
     /// `f(z)`.
     fn activate<T: Scalar>(z: T) -> T;
@@ -36,6 +61,23 @@ pub trait Elementwise {
 /// Makes a zero-sized [`Elementwise`] activation a [`Module`](crate::Module) of every width
 /// and scalar type, with no parameters. Generated Rust source names it by the path given
 /// second (by default its bare name, which must then be in scope where the source is used).
+///
+/// See [`Elementwise`] for a whole activation; the optional third argument says what the
+/// activation is in an ONNX graph:
+///
+/// ```
+/// use constnet::activation::Elementwise;
+/// use constnet::schema::OnnxOp;
+/// use constnet::{Scalar, elementwise_module};
+///
+/// #[derive(Clone, Copy, Debug, Default, PartialEq)]
+/// pub struct Square;
+/// impl Elementwise for Square {
+///     fn activate<T: Scalar>(z: T) -> T { z * z }
+///     fn derivative<T: Scalar>(z: T, _a: T) -> T { z + z }
+/// }
+/// elementwise_module!(Square, "my_crate::Square", onnx: OnnxOp::Unsupported);
+/// ```
 #[macro_export]
 macro_rules! elementwise_module {
     ($act:ident) => {
