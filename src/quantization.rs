@@ -20,6 +20,15 @@ use crate::kernels::quantized::SOFTMAX_DIFF_INTEGER_BITS;
 use crate::math;
 
 /// Why a network has no int8 form.
+///
+/// ```
+/// use constnet::prelude::*;
+/// use constnet::quantization::QuantizeError;
+/// let net = <(Linear<2, 2>,)>::init(&mut Pcg64Mcg::seed_from_u64(1));
+/// let none: [[f32; 2]; 0] = [];
+/// assert!(matches!(net.quantize(&none), Err(QuantizeError::EmptyCalibration)));
+/// assert!(matches!(net.quantize(&[[f32::NAN, 0.0]]), Err(QuantizeError::NonFinite { .. })));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum QuantizeError {

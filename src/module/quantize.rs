@@ -26,6 +26,18 @@ use crate::quantization::{QuantParams, QuantizeError, Range, Rounding};
 ///
 /// [`input_params`]: Int8Module::input_params
 /// [`output_params`]: Int8Module::output_params
+///
+/// ```
+/// use constnet::prelude::*;
+/// let net = <(Linear<2, 3>, ReLU, Linear<3, 2>)>::init(&mut Pcg64Mcg::seed_from_u64(1));
+/// let q = net.quantize(&[[0.0f32, 1.0], [1.0, -1.0]])?;
+/// // int8 in, int8 out, with the scales and zero points of both ends:
+/// let x = q.input_params().quantize_all(&[0.5, 0.5]).unwrap();
+/// let y: [i8; 2] = q.forward(&x);
+/// let real = q.output_params().dequantize_all(&y);
+/// assert!((real[0] - net.forward(&[0.5, 0.5])[0]).abs() < 0.1);
+/// # Ok::<(), constnet::quantization::QuantizeError>(())
+/// ```
 #[diagnostic::on_unimplemented(
     message = "the layer widths do not line up: `{Self}` cannot take `{U}` as its input",
     label = "a layer of this network gets an input of the wrong width",
@@ -153,6 +165,18 @@ pub trait Quantize<U: Calibrated>: Module<U> {
 
 /// Float-in, float-out helpers for an int8 network of fixed widths, for hosts (they use
 /// floating point; the int8 [`Int8Module::forward`] does not).
+///
+/// ```
+/// use constnet::prelude::*;
+/// /// Any int8 classifier of 4 features into 3 classes.
+/// fn classify<N: Int8Net<4, 3>>(net: &N, x: &[f32; 4]) -> usize {
+///     net.forward_f32(x).map_or(usize::MAX, |p| constnet::tensor::argmax(&p))
+/// }
+/// let float = <(Linear<4, 3>, Softmax)>::init(&mut Pcg64Mcg::seed_from_u64(1));
+/// let q = float.quantize(&[[5.1f32, 3.5, 1.4, 0.2], [6.7, 3.0, 5.2, 2.3]])?;
+/// assert!(classify(&q, &[5.1, 3.5, 1.4, 0.2]) < 3);
+/// # Ok::<(), constnet::quantization::QuantizeError>(())
+/// ```
 pub trait Int8Net<const IN: usize, const OUT: usize>:
     Int8Module<[i8; IN], Output = [i8; OUT]>
 {

@@ -19,6 +19,14 @@ use crate::{Calibrated, Int8Module, Int8Persist, Int8Source, Linear, Module, Qua
 ///
 /// The float fields (`input`, `output`, `weight_scales`) say what the integers mean; the
 /// forward pass reads only the integer ones.
+///
+/// ```
+/// use constnet::prelude::*;
+/// let float = <(Linear<3, 2>,)>::init(&mut Pcg64Mcg::seed_from_u64(1));
+/// let (layer,): (Int8Linear<3, 2>,) = float.quantize(&[[1.0f32, -1.0, 0.5], [0.0, 2.0, -0.5]])?;
+/// assert_eq!(layer.weights.len(), 2); // per output unit, in TFLite's OUT x IN layout
+/// # Ok::<(), constnet::quantization::QuantizeError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Int8Linear<const IN: usize, const OUT: usize> {
     /// Weights, `OUT x IN`: `weights[j][i]` connects input `i` to unit `j`.

@@ -10,6 +10,15 @@ use crate::{Calibrated, Int8Module, Int8Persist, Int8Source, Module, Quantize, R
 /// After a layer it is fused into (an [`Int8Linear`](crate::Int8Linear)), that layer's clamp
 /// has already done the work and the layer's output parameters are the ReLU's range, as in a
 /// `.tflite` file with a fused activation; this clamp then changes nothing.
+///
+/// ```
+/// use constnet::prelude::*;
+/// let float = <(Linear<2, 2>, ReLU)>::init(&mut Pcg64Mcg::seed_from_u64(1));
+/// let q: (Int8Linear<2, 2>, Int8ReLU) = float.quantize(&[[1.0f32, -1.0], [-1.0, 1.0]])?;
+/// let out = q.forward_f32(&[1.0, -1.0])?;
+/// assert!(out.iter().all(|&v| v >= 0.0));
+/// # Ok::<(), constnet::quantization::QuantizeError>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Int8ReLU {
     /// The parameters of the input and the output.

@@ -11,6 +11,15 @@ use crate::{Int8Module, Int8Persist, Int8Source, Module, Quantize, Scalar, Softm
 
 /// Softmax on int8 values, in gemmlowp's fixed-point arithmetic as TFLite's reference kernel
 /// computes it. The output is a probability in steps of 1/256 (scale 1/256, zero point -128).
+///
+/// ```
+/// use constnet::prelude::*;
+/// let float = <(Linear<2, 3>, Softmax)>::init(&mut Pcg64Mcg::seed_from_u64(1));
+/// let q: (Int8Linear<2, 3>, Int8Softmax) = float.quantize(&[[1.0f32, -1.0], [-1.0, 1.0]])?;
+/// let p = q.forward_f32(&[1.0, -1.0])?;
+/// assert!((p.iter().sum::<f32>() - 1.0).abs() < 0.02); // probabilities in steps of 1/256
+/// # Ok::<(), constnet::quantization::QuantizeError>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Int8Softmax {
     /// The constants derived from the input's scale.

@@ -15,6 +15,16 @@ use crate::{Int8Module, Int8Persist, Int8Source, Module, Quantize, Scalar, Sigmo
 ///
 /// The table is computed when the network is quantized, in f32 as TFLite computes its own;
 /// the forward pass is one load per value.
+///
+/// ```
+/// use constnet::prelude::*;
+/// let float = <(Linear<2, 2>, Tanh, Linear<2, 1>, Sigmoid)>::init(&mut Pcg64Mcg::seed_from_u64(1));
+/// let q: (Int8Linear<2, 2>, Int8Tanh, Int8Linear<2, 1>, Int8Sigmoid) =
+///     float.quantize(&[[1.0f32, -1.0], [-1.0, 1.0], [0.0, 0.0]])?;
+/// let [p] = q.forward_f32(&[0.5, 0.5])?;
+/// assert!((p - float.forward(&[0.5, 0.5])[0]).abs() < 0.05);
+/// # Ok::<(), constnet::quantization::QuantizeError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Int8Table<F> {
     /// The outputs, indexed by the input's byte.

@@ -9,6 +9,17 @@ use crate::persist::{InlineName, Shape};
 pub type OnnxName = InlineName<32>;
 
 /// Why an ONNX model could not be imported. The network is unchanged.
+///
+/// ```
+/// use constnet::persist::{Onnx, OnnxError};
+/// use constnet::prelude::*;
+/// let model = Onnx::parse(include_bytes!("../../../tests/fixtures/onnx/mlp.onnx"))?;
+/// // The file is 64-32-10; a 64-16-10 type is refused with the node and the layer named.
+/// let error = model.load::<f32, (Linear<64, 16>, ReLU, Linear<16, 10>, Softmax)>().unwrap_err();
+/// assert!(matches!(error, OnnxError::WrongShape { .. }), "{error:?}");
+/// assert!(matches!(Onnx::parse(b"not a model"), Err(_)));
+/// # Ok::<(), OnnxError>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OnnxError {

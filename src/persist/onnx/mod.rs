@@ -266,6 +266,14 @@ fn dtype_name(data_type: i32) -> &'static str {
 }
 
 /// One layer of an ONNX graph: a node (or a `MatMul` and its `Add`) and its constant inputs.
+///
+/// ```
+/// use constnet::persist::Onnx;
+/// let model = Onnx::parse(include_bytes!("../../../tests/fixtures/onnx/mlp.onnx"))?;
+/// let ops: Vec<&str> = model.layers().map(|layer| layer.map(|l| l.op())).collect::<Result<_, _>>()?;
+/// assert_eq!(ops, ["Gemm", "Relu", "Gemm", "Softmax"]);
+/// # Ok::<(), constnet::persist::OnnxError>(())
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct OnnxLayer<'a> {
     node: Node<'a>,
@@ -309,6 +317,15 @@ impl<'a> OnnxLayer<'a> {
 }
 
 /// A constant tensor of an ONNX graph.
+///
+/// ```
+/// use constnet::persist::Onnx;
+/// let model = Onnx::parse(include_bytes!("../../../tests/fixtures/onnx/mlp.onnx"))?;
+/// let first = model.layers().next().unwrap()?;
+/// let weight = first.tensors().next().unwrap().unwrap();
+/// assert_eq!((weight.shape().to_string(), weight.dtype()), ("[32, 64]".to_string(), "float"));
+/// # Ok::<(), constnet::persist::OnnxError>(())
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct OnnxTensor<'a> {
     tensor: Tensor<'a>,

@@ -6,6 +6,16 @@ use super::name::{DtypeName, TensorName};
 use super::shape::Shape;
 
 /// Why a safetensors file could not be imported. The network is unchanged.
+///
+/// ```
+/// use constnet::persist::{ImportError, Safetensors};
+/// use constnet::prelude::*;
+/// let file = constnet::persist::to_safetensors(&<(Linear<4, 8>,)>::zeroed());
+/// let error = Safetensors::parse(&file)?.load::<f32, (Linear<4, 6>,)>().unwrap_err();
+/// assert!(matches!(error, ImportError::WrongShape { layer: 0, field: "weight", .. }));
+/// assert!(matches!(Safetensors::parse(&file[..20]), Err(ImportError::Truncated { .. })));
+/// # Ok::<(), ImportError>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ImportError {

@@ -6,6 +6,18 @@ use super::super::json::Str;
 
 /// A name from the file, held inline (no heap) for error messages: at most `N` bytes are
 /// kept.
+///
+/// ```
+/// use constnet::persist::{ImportError, Safetensors};
+/// use constnet::prelude::*;
+/// let mut file = constnet::persist::to_safetensors(&<(Linear<1, 1>,)>::zeroed());
+/// let error = Safetensors::parse(&file)?.load::<f32, (ReLU, Linear<1, 1>)>().unwrap_err();
+/// if let ImportError::UnexpectedTensor { name } = error {
+///     assert_eq!(name.as_str(), "0.weight"); // held without a heap, for the message
+/// }
+/// # let _ = &mut file;
+/// # Ok::<(), ImportError>(())
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct InlineName<const N: usize> {
     bytes: [u8; N],

@@ -3,6 +3,18 @@
 use core::fmt::{self, Write};
 
 /// A tensor shape, for error messages: its rank and its first 4 dimensions.
+///
+/// ```
+/// use constnet::persist::{ImportError, Safetensors};
+/// use constnet::prelude::*;
+/// let file = constnet::persist::to_safetensors(&<(Linear<4, 8>,)>::zeroed());
+/// if let Err(ImportError::WrongShape { expected, found, .. }) =
+///     Safetensors::parse(&file)?.load::<f32, (Linear<4, 6>,)>()
+/// {
+///     assert_eq!((expected.to_string(), found.to_string()), ("[6, 4]".into(), "[8, 4]".into()));
+/// }
+/// # Ok::<(), ImportError>(())
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Shape {
     /// Number of dimensions.

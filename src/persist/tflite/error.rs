@@ -77,6 +77,14 @@ impl From<Mismatch<'_, usize, TfliteError>> for TfliteError {
 }
 
 /// Why a `.tflite` file could not be imported. The network is unchanged.
+///
+/// ```
+/// use constnet::persist::{Tflite, TfliteError};
+/// assert!(matches!(Tflite::parse(b"definitely not a flatbuffer"), Err(_)));
+/// let file = include_bytes!("../../../tests/fixtures/tflite/sine_int8.tflite");
+/// assert!(Tflite::parse(file)?.is_quantized());
+/// # Ok::<(), TfliteError>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum TfliteError {
