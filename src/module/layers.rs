@@ -10,12 +10,30 @@ use crate::Scalar;
 
 /// The input of a module that works for any width (activations): it takes its width from its
 /// neighbours.
+///
+/// ```
+/// use constnet::network::AnyWidth;
+/// use constnet::prelude::*;
+/// // An activation alone has no width: its input is `AnyWidth`.
+/// fn input_of<N: Layers>(_: &N) -> &'static str { core::any::type_name::<N::Input>() }
+/// assert!(input_of(&ReLU).ends_with("AnyWidth"));
+/// assert_eq!(input_of(&<(ReLU, Linear<3, 1>)>::zeroed()), "[f32; 3]"); // from the first Linear
+/// # let _ = AnyWidth;
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct AnyWidth;
 
 /// What a module takes as input, at the type level: an array `[T; N]`, or [`AnyWidth`].
 ///
 /// Used to find a network's input type: the input of its first module with a fixed width.
+///
+/// ```
+/// use constnet::prelude::*;
+/// type Net = (Tanh, Linear<5, 2>, Softmax);
+/// // The input type is found from the first layer with a fixed width.
+/// let input: <Net as Layers>::Input = [0.0f32; 5];
+/// let _ = Net::init(&mut Pcg64Mcg::seed_from_u64(1)).forward(&input);
+/// ```
 pub trait InputWidth {
     /// `Self` if it is a fixed width, `Next` if `Self` is [`AnyWidth`].
     type OrNext<Next: InputWidth>: InputWidth;
@@ -38,6 +56,14 @@ impl<T, const N: usize> InputWidth for [T; N] {
 /// constructor and loader asks for it ([`Layers::zeroed`], the weight file, the safetensors
 /// import), so a network that could never run cannot be made, saved or loaded either. It holds
 /// for every such type; there is nothing to implement.
+///
+/// ```compile_fail,E0277
+/// use constnet::persist::WeightFile;
+/// use constnet::prelude::*;
+/// // 8 outputs into 6 inputs: no weight file, no init, no training for this type.
+/// type Broken = (Linear<4, 8>, ReLU, Linear<6, 3>);
+/// let _ = Broken::from_bytes(&[]);
+/// ```
 #[diagnostic::on_unimplemented(
     message = "the layer widths of `{Self}` do not line up",
     label = "a layer of this network gets an input of the wrong width",

@@ -354,6 +354,16 @@ impl<'a> OnnxTensor<'a> {
 }
 
 /// The layers of an ONNX graph, in order ([`Onnx::layers`]).
+///
+/// ```
+/// use constnet::persist::Onnx;
+/// let model = Onnx::parse(include_bytes!("../../../tests/fixtures/onnx/mlp_bn.onnx"))?;
+/// for layer in model.layers() {
+///     let layer = layer?;
+///     println!("{} ({})", layer.op(), layer.node().as_str());
+/// }
+/// # Ok::<(), constnet::persist::OnnxError>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct Layers<'a> {
     graph: Graph<'a>,

@@ -664,6 +664,14 @@ impl<'a> Iterator for FloatLayers<'a> {
 
 /// The operators of a `.tflite` file's layers, in order ([`Tflite::ops`]). A broken operator
 /// ends the iteration (and [`Tflite::parse`] refuses such a file).
+///
+/// ```
+/// use constnet::persist::{Int8OpKind, Tflite};
+/// let file = Tflite::parse(include_bytes!("../../../tests/fixtures/tflite/sine_int8.tflite"))?;
+/// let kinds: Vec<Int8OpKind> = file.ops().map(|op| op.kind).collect();
+/// assert_eq!(kinds, [Int8OpKind::FullyConnected; 3]);
+/// # Ok::<(), constnet::persist::TfliteError>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct Ops<'a> {
     file: Tflite<'a>,
