@@ -75,6 +75,21 @@ impl<'a, T: Scalar, const N: usize> Preprocessing<'a, T, N> {
         self.class_names.get(class)
     }
 
+    /// The same preprocessing, owning its class names, so it outlives the bytes it was read
+    /// from.
+    #[cfg(feature = "alloc")]
+    pub fn into_owned(self) -> Preprocessing<'static, T, N> {
+        Preprocessing {
+            standardizer: self.standardizer,
+            class_names: ClassNames::owned(
+                self.class_names
+                    .iter()
+                    .map(alloc::string::String::from)
+                    .collect(),
+            ),
+        }
+    }
+
     /// `true` when there is nothing to save.
     pub fn is_empty(&self) -> bool {
         self.standardizer.is_none() && self.class_names.is_empty()

@@ -670,6 +670,41 @@ pub trait WeightFile<T: Scalar>: Persist<T> + Layers {
             .map_err(|source| FileError::io(path, source))
     }
 
+    /// Loads a network and the preprocessing saved with it (for a standardizer of `N`
+    /// inputs; empty if none was) from the weight file at `path`.
+    ///
+    /// ```
+    /// use constnet::data::Standardizer;
+    /// use constnet::persist::{ClassNames, Preprocessing, WeightFile};
+    /// use constnet::prelude::*;
+    ///
+    /// type Net = (Linear<2, 2>, Softmax);
+    /// let path = std::env::temp_dir().join(format!("load-with-{}.cnet", std::process::id()));
+    /// let saved = Preprocessing {
+    ///     standardizer: Some(Standardizer { mean: [1.0f32, 2.0], std: [0.5, 4.0] }),
+    ///     class_names: ClassNames::new(&["no", "yes"]),
+    /// };
+    /// Net::init(&mut Pcg64Mcg::seed_from_u64(1)).save_with(&path, &saved)?;
+    ///
+    /// let (net, preprocessing) = Net::load_with::<2>(&path)?;
+    /// let p = net.forward(&preprocessing.apply(&[1.5, 2.0]));
+    /// assert!(preprocessing.class_name(constnet::data::to_class(&p)).is_some());
+    /// # std::fs::remove_file(&path)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[cfg(feature = "std")]
+    fn load_with<const N: usize>(
+        path: impl AsRef<std::path::Path>,
+    ) -> Result<(Self, Preprocessing<'static, T, N>), FileError>
+    where
+        Self: LinesUp,
+    {
+        let path = path.as_ref();
+        let bytes = std::fs::read(path).map_err(|source| FileError::io(path, source))?;
+        let (net, preprocessing) = Self::from_bytes_with(&bytes).map_err(FileError::Format)?;
+        Ok((net, preprocessing.into_owned()))
+    }
+
     /// Loads a network from the weight file at `path`.
     #[cfg(feature = "std")]
     fn load(path: impl AsRef<std::path::Path>) -> Result<Self, FileError>
