@@ -11,6 +11,15 @@ use crate::Scalar;
 /// and each in memory order. Gaussian samples are drawn in `f64` and rounded, so the same
 /// generator state gives the same values on every target. What
 /// [`layer!`](crate::layer)'s [`Layers::randomize`](crate::Layers::randomize) calls.
+///
+/// ```
+/// use constnet::prelude::*;
+/// use constnet::schema::randomize_tensors;
+/// type Net = (Linear<3, 2>,);
+/// let mut a = Net::zeroed();
+/// randomize_tensors::<f32, _, _>(&mut a, &mut Pcg64Mcg::seed_from_u64(9));
+/// assert_eq!(a, Net::init(&mut Pcg64Mcg::seed_from_u64(9))); // what `init` draws
+/// ```
 pub fn randomize_tensors<T: Scalar, N: Persist<T>, R: Rng + ?Sized>(net: &mut N, rng: &mut R) {
     N::walk_items([net], &mut |item| {
         if let Item::Tensor(info, [tensor]) = item {

@@ -42,6 +42,14 @@ impl Int8OpKind {
 
 /// One operator of a quantized graph, its tensors checked by the file's reader: int8 values
 /// with one scale and zero point each, weights with zero zero points.
+///
+/// ```
+/// use constnet::persist::{Int8OpKind, Tflite};
+/// let file = Tflite::parse(include_bytes!("../../tests/fixtures/tflite/sine_int8.tflite"))?;
+/// let first = file.ops().next().unwrap();
+/// assert_eq!((first.kind, first.fused_relu, first.weight_shape), (Int8OpKind::FullyConnected, true, [16, 1]));
+/// # Ok::<(), constnet::persist::TfliteError>(())
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct Int8Op<'a> {
     /// The operator's index in the file's graph.
@@ -95,6 +103,16 @@ fn read_le(bytes: &[u8], at: usize) -> Option<[u8; 4]> {
 }
 
 /// Why an int8 network could not be built from a file's operators.
+///
+/// ```
+/// use constnet::persist::{Int8ImportError, Tflite, TfliteError};
+/// use constnet::prelude::*;
+/// let file = Tflite::parse(include_bytes!("../../tests/fixtures/tflite/sine_int8.tflite"))?;
+/// // The file is 1-16-16-1 with ReLUs fused into the first two layers.
+/// let error = file.load::<(Int8Linear<1, 16>, Int8ReLU, Int8Linear<16, 1>)>().unwrap_err();
+/// assert!(matches!(error, TfliteError::Layer(Int8ImportError::WrongShape { layer: 2, .. })), "{error:?}");
+/// # Ok::<(), TfliteError>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Int8ImportError {

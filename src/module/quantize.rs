@@ -59,6 +59,14 @@ pub trait Int8Module<U> {
 }
 
 /// Float arrays that calibration can observe: `[T; N]` for every scalar type.
+///
+/// ```
+/// use constnet::Calibrated;
+/// use constnet::quantization::Range;
+/// let mut range = Range::EMPTY;
+/// [0.5f32, -1.5, 2.0].observe(&mut range);
+/// assert_eq!((range.min, range.max), (-1.5, 2.0));
+/// ```
 pub trait Calibrated {
     /// The same width in int8: `[i8; N]`.
     type Int8;
