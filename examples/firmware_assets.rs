@@ -43,7 +43,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .fit(&mut net, &split.train_x, &split.train_y, &mut rng)?;
     let held_out = evaluate(&net, &Nllm, &split.test_x, &split.test_y)?;
 
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/firmware/assets");
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/firmware/assets");
     net.save(format!("{dir}/digits.cnet"))?;
     std::fs::write(
         format!("{dir}/digits_net.rs"),
@@ -164,7 +164,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // loads from the `.tflite` file itself.
     let fixture: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/tflite/sine_int8.json"
+        "/../tests/fixtures/tflite/sine_int8.json"
     ))?)?;
     let bytes = |key: &str| -> Result<Vec<i64>, Box<dyn std::error::Error>> {
         fixture[key]

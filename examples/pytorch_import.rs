@@ -22,7 +22,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = std::env::args().nth(1).unwrap_or_else(|| {
         concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/pytorch/iris_mlp.safetensors"
+            "/../tests/fixtures/pytorch/iris_mlp.safetensors"
         )
         .into()
     });
@@ -32,7 +32,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let net: Iris = Safetensors::parse(&bytes)?.load()?;
     println!("loaded {path}");
 
-    let csv = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/data/iris.csv"));
+    let csv = include_str!("../data/iris.csv");
     let data = parse_labeled_csv::<f32, 4>(csv, Header::Present)?;
     let right = data
         .features

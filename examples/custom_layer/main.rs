@@ -14,7 +14,6 @@ use constnet::optim::Optimizer;
 use constnet::persist::{Safetensors, WeightFile, to_rust_source};
 use constnet::prelude::*;
 use constnet::rng::{Pcg64Mcg, SeedableRng};
-use constnet::schema::{Item, Torch};
 
 #[path = "../common/datasets.rs"]
 mod datasets;
@@ -58,7 +57,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     // 5. Safetensors, named as PyTorch's state dict of the same `nn.Sequential` would be.
-    let safetensors = to_safetensors(&trained)?;
+    // The layer's declaration gives its PyTorch names: the export needs nothing more.
+    let safetensors = constnet::persist::to_safetensors(&trained);
     let imported: Net = Safetensors::parse(&safetensors)?.load()?;
     println!(
         "safetensors: {} bytes, imports identical: {}",
@@ -157,42 +157,4 @@ fn gradient_check() -> Result<f64, Box<dyn std::error::Error>> {
         return Err(format!("gradient check failed: relative error {worst:e}").into());
     }
     Ok(worst)
-}
-
-/// The net as `safetensors.torch.save_file(model.state_dict(), path)` writes its PyTorch twin:
-/// module `k` of the `nn.Sequential` is layer `k`, each tensor under the name its declaration
-/// gives, matrices in PyTorch's `OUT x IN` layout. Built from the same walk the importer reads.
-fn to_safetensors<N: constnet::schema::Persist<f32>>(
-    net: &N,
-) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
-    let mut tensors: Vec<(String, Vec<usize>, Vec<u8>)> = Vec::new();
-    let mut layer = 0;
-    net.visit_items(&mut |item| match item {
-        Item::Layer(_) => layer += 1,
-        Item::Tensor(info, values) => {
-            let (name, values, dims) = match info.torch {
-                Torch::Same(name) => (name, values.to_vec(), info.dims.to_vec()),
-                Torch::Transposed(name) => {
-                    let (rows, columns) = (info.dims[0], info.dims[1]);
-                    let transposed = (0..rows * columns)
-                        .map(|at| values[(at % rows) * columns + at / rows])
-                        .collect();
-                    (name, transposed, vec![columns, rows])
-                }
-                _ => return,
-            };
-            let bytes = values.iter().flat_map(|v| v.to_le_bytes()).collect();
-            tensors.push((format!("{}.{name}", layer - 1), dims, bytes));
-        }
-        _ => {}
-    });
-    let views = tensors
-        .iter()
-        .map(|(name, dims, bytes)| {
-            let view =
-                safetensors::tensor::TensorView::new(safetensors::Dtype::F32, dims.clone(), bytes);
-            view.map(|view| (name.clone(), view))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(safetensors::serialize(views, None)?)
 }

@@ -57,7 +57,7 @@ impl<const N: usize, T: Scalar> Module<[T; N]> for ScaleShift<N, T> {
         u.map(|row| std::array::from_fn(|i| self.s[i] * row[i] + self.t[i]))
     }
 
-    fn forward_train_batch<const K: usize, R: rand::Rng + ?Sized>(
+    fn forward_train_batch<const K: usize, R: constnet::rand::Rng + ?Sized>(
         &mut self,
         u: &[[T; N]; K],
         _rng: &mut R,

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The compile-time benchmark: the reference user app on constnet against the same program on
+# plain loops, built as a user builds them. Prints CPU seconds (user + sys, what the build cost
+# whatever else the machine did), wall seconds and LLVM IR lines side by side, with ratios.
+#
+#   benches/compile/run.sh [rebuilds]      (default 3; the median rebuild is reported)
+#
+# Needs `cargo-llvm-lines` for the IR column (installed with `cargo install` if missing).
+set -euo pipefail
+cd "$(dirname "$0")"
+rebuilds="${1:-3}"
+command -v cargo-llvm-lines >/dev/null 2>&1 || cargo install --quiet --locked cargo-llvm-lines
+
+# Runs a command, prints "cpu wall" in seconds.
+timed() {
+    local log
+    log="$(mktemp)"
+    /usr/bin/time -o "$log" -f '%U %S %e' "$@" >/dev/null 2>&1
+    awk '{ printf "%.2f %.2f\n", $1 + $2, $3 }' "$log"
+    rm -f "$log"
+}
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+declare -A cold_cpu cold_wall rebuild_cpu rebuild_wall ir
+for app in constnet-app plain-app; do
+    (cd "$app" && cargo clean --quiet && cargo fetch --quiet)
+    read -r cpu wall < <(cd "$app" && timed cargo build --release --offline)
+    cold_cpu[$app]=$cpu
+    cold_wall[$app]=$wall
+    cpus=""
+    walls=""
+    for i in $(seq "$rebuilds"); do
+        # Edit a literal, as a user edits main.rs, and rebuild.
+        sed -i "s/^const EPOCHS: usize = .*;/const EPOCHS: usize = $((200 + i % 2));/" "$app/src/main.rs"
+        read -r cpu wall < <(cd "$app" && timed cargo build --release --offline)
+        cpus+="$cpu"$'\n'
+        walls+="$wall"$'\n'
+    done
+    sed -i "s/^const EPOCHS: usize = .*;/const EPOCHS: usize = 200;/" "$app/src/main.rs"
+    rebuild_cpu[$app]="$(printf '%s' "$cpus" | median)"
+    rebuild_wall[$app]="$(printf '%s' "$walls" | median)"
+    ir[$app]="$(cd "$app" && cargo llvm-lines --release --offline 2>/dev/null |
+        awk 'NR == 3 { gsub(/[^0-9]/, "", $1); print $1; exit }')"
+done
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; }
+echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores; $(rustc --version)"
+printf '| %-38s | %-14s | %-12s | %-6s |\n' "" "constnet app" "plain loops" "ratio"
+printf '|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..40})" "$(printf -- '-%.0s' {1..16})" "$(printf -- '-%.0s' {1..14})" "$(printf -- '-%.0s' {1..8})"
+row() { printf '| %-38s | %-14s | %-12s | %-6s |\n' "$1" "$2" "$3" "$(ratio "$4" "$5")"; }
+a=constnet-app
+b=plain-app
+row "cold release build, CPU s" "${cold_cpu[$a]}" "${cold_cpu[$b]}" "${cold_cpu[$a]}" "${cold_cpu[$b]}"
+row "cold release build, wall s" "${cold_wall[$a]}" "${cold_wall[$b]}" "${cold_wall[$a]}" "${cold_wall[$b]}"
+row "rebuild after an edit, CPU s (median)" "${rebuild_cpu[$a]}" "${rebuild_cpu[$b]}" "${rebuild_cpu[$a]}" "${rebuild_cpu[$b]}"
+row "rebuild after an edit, wall s" "${rebuild_wall[$a]}" "${rebuild_wall[$b]}" "${rebuild_wall[$a]}" "${rebuild_wall[$b]}"
+row "LLVM IR lines (cargo llvm-lines)" "${ir[$a]}" "${ir[$b]}" "${ir[$a]}" "${ir[$b]}"
