@@ -11,7 +11,7 @@ use constnet::persist::{WeightFile, to_rust_source};
 use constnet::prelude::*;
 use constnet::rng::{Pcg64Mcg, SeedableRng};
 use constnet::train::EpochStats;
-use indicatif::{ProgressBar, ProgressStyle};
+use std::io::IsTerminal;
 use std::ops::ControlFlow;
 
 #[path = "common/datasets.rs"]
@@ -41,10 +41,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .epochs(EPOCHS)
         .reduction(Reduction::Mean);
 
-    let bar = ProgressBar::new(EPOCHS as u64);
-    bar.set_style(ProgressStyle::with_template(
-        "{bar:30} epoch {pos}/{len} {msg}",
-    )?);
+    // A progress line that redraws itself on a terminal; every tenth epoch is also printed.
+    let terminal = std::io::stderr().is_terminal();
     let mut order = vec![0; split.train_x.len()];
     let mut curves = [(); 4].map(|()| Vec::new());
     trainer.fit_with(
@@ -62,31 +60,35 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 curves[2].push((epoch, f64::from(h.loss)));
                 curves[3].push((epoch, h.accuracy.unwrap_or(0.0)));
             }
-            bar.set_position(stats.epoch as u64);
-            bar.set_message(format!(
-                "train loss {:.4} acc {:.1}% | held-out acc {:.1}%",
-                stats.train.loss,
-                100.0 * stats.train.accuracy.unwrap_or(0.0),
-                100.0 * held_out.and_then(|e| e.accuracy).unwrap_or(0.0)
-            ));
+            if terminal {
+                let done = 30 * stats.epoch / EPOCHS;
+                eprint!(
+                    "\r[{}{}] epoch {}/{EPOCHS}: train loss {:.4} acc {:.1}% | held-out acc {:.1}%",
+                    "#".repeat(done),
+                    " ".repeat(30 - done),
+                    stats.epoch,
+                    stats.train.loss,
+                    100.0 * stats.train.accuracy.unwrap_or(0.0),
+                    100.0 * held_out.and_then(|e| e.accuracy).unwrap_or(0.0)
+                );
+            }
             if stats.epoch.is_multiple_of(10) {
-                let line = format!(
+                if terminal {
+                    eprint!("\r\x1b[2K");
+                }
+                println!(
                     "epoch {:>3}: train loss {:.4}, train accuracy {:.1}%",
                     stats.epoch,
                     stats.train.loss,
                     100.0 * stats.train.accuracy.unwrap_or(0.0)
                 );
-                // A bar hidden from a non-terminal output hides its `println` too.
-                if bar.is_hidden() {
-                    println!("{line}")
-                } else {
-                    bar.println(line)
-                }
             }
             ControlFlow::Continue(())
         },
     )?;
-    bar.finish();
+    if terminal {
+        eprintln!();
+    }
 
     let held_out = evaluate(&net, &Nllm, &split.test_x, &split.test_y)?;
     println!(

@@ -9,7 +9,11 @@ use std::path::PathBuf;
 pub fn dir(sub: &str) -> Result<PathBuf, Box<dyn Error>> {
     let base = std::env::var_os("CONSTNET_OUT")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target")));
+        .unwrap_or_else(|| {
+            // The repository's root, one up from the examples' own manifest.
+            let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+            examples.parent().unwrap_or(examples).join("target")
+        });
     create(if sub.is_empty() { base } else { base.join(sub) })
 }
 

@@ -4,7 +4,7 @@
 #![allow(dead_code)] // each example uses part of it
 
 use std::error::Error;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use plotters::prelude::*;
 use plotters::style::{FontStyle, register_font};
@@ -62,8 +62,9 @@ pub fn line_chart(
 ) -> Result<PathBuf, Box<dyn Error>> {
     fonts()?;
     let path = out_dir()?.join(file);
-    let target = path.clone();
-    let root = BitMapBackend::new(&target, (960, 600)).into_drawing_area();
+    let size = (960, 600);
+    let mut pixels = vec![0u8; 3 * size.0 as usize * size.1 as usize];
+    let root = BitMapBackend::with_buffer(&mut pixels, size).into_drawing_area();
     root.fill(&WHITE)?;
     let all = || series.iter().flat_map(|s| s.points.iter());
     let x_max = all().map(|p| p.0).fold(1.0, f64::max);
@@ -90,7 +91,24 @@ pub fn line_chart(
         draw_series(&mut chart, labels, series)?;
     }
     root.present()?;
+    drop(root);
+    save_png(&path, &pixels, size)?;
     Ok(path)
+}
+
+/// Writes 8-bit RGB `pixels` of `width x height` as a PNG file at `path` (the `png` crate
+/// alone: plotters' own encoder would pull in the whole `image` crate).
+fn save_png(path: &Path, pixels: &[u8], (width, height): (u32, u32)) -> Result<(), Box<dyn Error>> {
+    let file = std::fs::File::create(path)
+        .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+    let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), width, height);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder
+        .write_header()?
+        .write_image_data(pixels)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(())
 }
 
 /// The axes, their labels, the series and the legend.
@@ -234,8 +252,9 @@ pub fn decision_map(
 ) -> Result<PathBuf, Box<dyn Error>> {
     fonts()?;
     let path = out_dir()?.join(file);
-    let target = path.clone();
-    let root = BitMapBackend::new(&target, (800, 800)).into_drawing_area();
+    let size = (800, 800);
+    let mut pixels = vec![0u8; 3 * size.0 as usize * size.1 as usize];
+    let root = BitMapBackend::with_buffer(&mut pixels, size).into_drawing_area();
     root.fill(&WHITE)?;
     let mut chart = ChartBuilder::on(&root)
         .caption(title, ("sans-serif", 22))
@@ -272,6 +291,9 @@ pub fn decision_map(
             Circle::new((x, y), 4, colours[class % colours.len()].filled())
         }),
     )?;
+    drop(chart);
     root.present()?;
+    drop(root);
+    save_png(&path, &pixels, size)?;
     Ok(path)
 }
