@@ -5,6 +5,10 @@
 #
 #   benches/compile/run.sh [rebuilds]      (default 3; the median rebuild is reported)
 #
+# Then the debug builds of the constnet app at opt-level 0 and 1 (set with
+# CARGO_PROFILE_DEV_OPT_LEVEL, as `[profile.dev] opt-level = 1` would): the rebuild after an
+# edit and the run, both in CPU seconds, against the release build's run.
+#
 # Needs `cargo-llvm-lines` for the IR column (installed with `cargo install` if missing).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -56,3 +60,26 @@ row "cold release build, wall s" "${cold_wall[$a]}" "${cold_wall[$b]}" "${cold_w
 row "rebuild after an edit, CPU s (median)" "${rebuild_cpu[$a]}" "${rebuild_cpu[$b]}" "${rebuild_cpu[$a]}" "${rebuild_cpu[$b]}"
 row "rebuild after an edit, wall s" "${rebuild_wall[$a]}" "${rebuild_wall[$b]}" "${rebuild_wall[$a]}" "${rebuild_wall[$b]}"
 row "LLVM IR lines (cargo llvm-lines)" "${ir[$a]}" "${ir[$b]}" "${ir[$a]}" "${ir[$b]}"
+
+# Debug builds: what `opt-level` costs in the edit-build loop and gives back at run time.
+run_cpu() {
+    local log
+    log="$(mktemp)"
+    /usr/bin/time -o "$log" -f '%U %S' "$@" >/dev/null 2>&1
+    awk '{ printf "%.2f\n", $1 + $2 }' "$log"
+    rm -f "$log"
+}
+echo
+printf '| %-34s | %-22s | %-16s |\n' "constnet app" "rebuild after an edit, CPU s" "its run, CPU s"
+printf '|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..36})" "$(printf -- '-%.0s' {1..24})" "$(printf -- '-%.0s' {1..18})"
+for level in 0 1; do
+    (cd "$a" && CARGO_PROFILE_DEV_OPT_LEVEL=$level cargo build --offline --quiet)
+    sed -i "s/^const EPOCHS: usize = .*;/const EPOCHS: usize = 201;/" "$a/src/main.rs"
+    read -r cpu _ < <(cd "$a" && timed env CARGO_PROFILE_DEV_OPT_LEVEL=$level cargo build --offline)
+    sed -i "s/^const EPOCHS: usize = .*;/const EPOCHS: usize = 200;/" "$a/src/main.rs"
+    (cd "$a" && CARGO_PROFILE_DEV_OPT_LEVEL=$level cargo build --offline --quiet)
+    run="$(cd "$a" && run_cpu target/debug/constnet-app)"
+    printf '| %-34s | %-22s | %-16s |\n' "debug, opt-level = $level" "$cpu" "$run"
+done
+run="$(cd "$a" && run_cpu target/release/constnet-app)"
+printf '| %-34s | %-22s | %-16s |\n' "release (opt-level = 3)" "${rebuild_cpu[$a]}" "$run"

@@ -15,8 +15,8 @@ const EPOCHS: usize = 200;
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut rng = Pcg64Mcg::seed_from_u64(1);
 
-    // 1. A sine regressor: 64 points of sin(x) on [0, 2 pi], squared loss, Adam.
-    let x: Vec<[f32; 1]> = (0..64).map(|i| [i as f32 * std::f32::consts::TAU / 64.0]).collect();
+    // 1. A sine regressor: 1024 points of sin(x) on [0, 2 pi], squared loss, Adam.
+    let x: Vec<[f32; 1]> = (0..1024).map(|i| [i as f32 * std::f32::consts::TAU / 1024.0]).collect();
     let y: Vec<[f32; 1]> = x.iter().map(|[x]| [x.sin()]).collect();
     let mut sine = Sine::init(&mut rng);
     let mut adam = Adam::new(1e-2f32);

@@ -224,8 +224,8 @@ fn train(net: &mut Mlp, opt: &mut Optimizer, x: &[Vec<f32>], y: &[Vec<f32>], bat
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut rng = Pcg(1);
 
-    // 1. A sine regressor.
-    let x: Vec<Vec<f32>> = (0..64).map(|i| vec![i as f32 * std::f32::consts::TAU / 64.0]).collect();
+    // 1. A sine regressor: 1024 points of sin(x).
+    let x: Vec<Vec<f32>> = (0..1024).map(|i| vec![i as f32 * std::f32::consts::TAU / 1024.0]).collect();
     let y: Vec<Vec<f32>> = x.iter().map(|x| vec![x[0].sin()]).collect();
     let mut sine = Mlp {
         layers: vec![
