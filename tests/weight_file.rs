@@ -243,6 +243,29 @@ fn every_malformed_file_gets_its_own_error_and_the_net_is_unchanged() {
         })
     );
 
+    // The signature matches but the table does not (its bytes changed, the checksum made to
+    // match): the file is refused, so what loads saves back to the same bytes.
+    let mut bad = good.clone();
+    bad[32] = b'M'; // "Linear" -> "Minear" in layer 0's entry
+    reseal(&mut bad);
+    let error = before
+        .clone()
+        .load_bytes(&bad, NonFinite::Accept)
+        .unwrap_err();
+    assert!(
+        matches!(error, LoadError::LayerMismatch { layer: 0, .. }),
+        "{error:?}"
+    );
+
+    // A metadata length that runs past any file: truncated, with no overflow on any target.
+    let mut bad = good.clone();
+    bad[28..32].copy_from_slice(&u32::MAX.to_le_bytes());
+    reseal(&mut bad);
+    assert!(matches!(
+        before.clone().load_bytes(&bad, NonFinite::Accept),
+        Err(LoadError::Truncated { .. })
+    ));
+
     let mut bad = good.clone();
     bad[16] ^= 1;
     reseal(&mut bad);

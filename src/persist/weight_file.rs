@@ -779,7 +779,8 @@ fn check_file<'b, T: Scalar, N: WeightFile<T>>(
         N::LAYERS * LAYER_ENTRY
     };
     let scalars_len = N::STORED * T::BYTES;
-    let expected = header_len + table_len + scalars_len + metadata_len + CHECKSUM;
+    // The metadata length comes from the file: on a 32-bit target it could overflow the sum.
+    let expected = (header_len + table_len + scalars_len + CHECKSUM).saturating_add(metadata_len);
     let signature = u64::from_le_bytes(header[8..16].try_into().unwrap_or_default());
     let expected_signature = net.shape_signature();
     if signature != expected_signature {
@@ -817,6 +818,13 @@ fn check_file<'b, T: Scalar, N: WeightFile<T>>(
     if stored != computed {
         return Err(LoadError::ChecksumMismatch { stored, computed });
     }
+    // The signature matched, but the table must too: a file is the network it lists, so that
+    // what loads saves back to the same bytes.
+    if version != 1
+        && let Some(mismatch) = table_mismatch(net, &contents[header_len..header_len + table_len])
+    {
+        return Err(mismatch);
+    }
     let scalars_at = header_len + table_len;
     let metadata_offset = scalars_at + scalars_len;
     Ok(CheckedFile {
@@ -849,19 +857,28 @@ fn describe_mismatch<T: Scalar, N: WeightFile<T>>(
     if crc32(contents) != u32::from_le_bytes(stored.try_into().ok()?) {
         return None;
     }
-    let table = &contents[HEADER..HEADER + table_len];
-    let mut entries = table.chunks_exact(LAYER_ENTRY).map(FileLayer::read);
+    table_mismatch(net, &contents[HEADER..HEADER + table_len])
+}
+
+/// The first layer where the layer table `table` differs from network `net` (a count mismatch
+/// if one is a prefix of the other), or `None` when they agree.
+fn table_mismatch<T: Scalar, N: WeightFile<T>>(net: &N, table: &[u8]) -> Option<LoadError> {
+    let layers = table.len() / LAYER_ENTRY;
+    let mut entries = table.chunks_exact(LAYER_ENTRY);
     let mut mismatch = None;
     let mut index = 0;
     net.visit_items(&mut |item| {
         if let Item::Layer(info) = item {
             let expected = FileLayer::of(info);
+            // Byte for byte, padding included: what loads must save back the same.
+            let mut written = [0u8; LAYER_ENTRY];
+            expected.write(&mut written);
             match entries.next() {
-                Some(found) if found != expected && mismatch.is_none() => {
+                Some(entry) if entry != written && mismatch.is_none() => {
                     mismatch = Some(LoadError::LayerMismatch {
                         layer: index,
                         expected,
-                        found,
+                        found: FileLayer::read(entry),
                     });
                 }
                 _ => {}
