@@ -38,13 +38,7 @@ fn rows(json: &serde_json::Value, key: &str) -> Vec<Vec<f64>> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| {
-            r.as_array()
-                .unwrap()
-                .iter()
-                .map(|v| v.as_f64().unwrap())
-                .collect()
-        })
+        .map(common::floats)
         .collect()
 }
 

@@ -62,13 +62,6 @@ row "rebuild after an edit, wall s" "${rebuild_wall[$a]}" "${rebuild_wall[$b]}" 
 row "LLVM IR lines (cargo llvm-lines)" "${ir[$a]}" "${ir[$b]}" "${ir[$a]}" "${ir[$b]}"
 
 # Debug builds: what `opt-level` costs in the edit-build loop and gives back at run time.
-run_cpu() {
-    local log
-    log="$(mktemp)"
-    /usr/bin/time -o "$log" -f '%U %S' "$@" >/dev/null 2>&1
-    awk '{ printf "%.2f\n", $1 + $2 }' "$log"
-    rm -f "$log"
-}
 echo
 printf '| %-34s | %-22s | %-16s |\n' "constnet app" "rebuild after an edit, CPU s" "its run, CPU s"
 printf '|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..36})" "$(printf -- '-%.0s' {1..24})" "$(printf -- '-%.0s' {1..18})"
@@ -78,8 +71,8 @@ for level in 0 1; do
     read -r cpu _ < <(cd "$a" && timed env CARGO_PROFILE_DEV_OPT_LEVEL=$level cargo build --offline)
     sed -i "s/^const EPOCHS: usize = .*;/const EPOCHS: usize = 200;/" "$a/src/main.rs"
     (cd "$a" && CARGO_PROFILE_DEV_OPT_LEVEL=$level cargo build --offline --quiet)
-    run="$(cd "$a" && run_cpu target/debug/constnet-app)"
+    read -r run _ < <(cd "$a" && timed target/debug/constnet-app)
     printf '| %-34s | %-22s | %-16s |\n' "debug, opt-level = $level" "$cpu" "$run"
 done
-run="$(cd "$a" && run_cpu target/release/constnet-app)"
+read -r run _ < <(cd "$a" && timed target/release/constnet-app)
 printf '| %-34s | %-22s | %-16s |\n' "release (opt-level = 3)" "${rebuild_cpu[$a]}" "$run"

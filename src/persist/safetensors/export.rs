@@ -117,12 +117,7 @@ pub fn to_safetensors_with<T: Scalar, N: Persist<T> + LinesUp, const IN: usize>(
             let Some(name) = info.torch.name() else {
                 return;
             };
-            let mut dims = [0usize; 2];
-            let rank = info.dims.len().min(2);
-            dims[..rank].copy_from_slice(&info.dims[..rank]);
-            if let Torch::Transposed(_) = info.torch {
-                dims[..rank].reverse();
-            }
+            let (dims, rank) = super::torch_shape(info);
             open_entry(
                 &mut header,
                 format_args!("{}.{name}", layer - 1),

@@ -192,12 +192,7 @@ impl<'a> Safetensors<'a> {
                 let Some(field) = info.torch.name() else {
                     return;
                 };
-                let mut dims = [0usize; 2];
-                let rank = info.dims.len().min(2);
-                dims[..rank].copy_from_slice(&info.dims[..rank]);
-                if let Torch::Transposed(_) = info.torch {
-                    dims[..rank].reverse();
-                }
+                let (dims, rank) = torch_shape(info);
                 result = self.check_tensor::<T>(&index, layers - 1, field, &dims[..rank], info);
             }
             _ => {}
@@ -334,6 +329,18 @@ impl<'a> Safetensors<'a> {
             field,
         }
     }
+}
+
+/// The shape PyTorch keeps a tensor in, and its rank (at most 2): the layer's dimensions,
+/// reversed for a [`Torch::Transposed`] matrix.
+fn torch_shape(info: &TensorInfo<'_>) -> ([usize; 2], usize) {
+    let mut dims = [0usize; 2];
+    let rank = info.dims.len().min(2);
+    dims[..rank].copy_from_slice(&info.dims[..rank]);
+    if let Torch::Transposed(_) = info.torch {
+        dims[..rank].reverse();
+    }
+    (dims, rank)
 }
 
 /// Copies a checked tensor of the file into the layer's tensor, converting as its [`Torch`]
