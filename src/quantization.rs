@@ -296,6 +296,13 @@ impl Multiplier {
 /// The constants of an int8 softmax whose input has scale `input_scale` (TFLite's
 /// `PreprocessSoftmaxScaling` and `CalculateInputRadius` for its reference kernel, with
 /// `beta = 1`); `None` when the input scale is too small for the kernel's Q5.26 differences.
+///
+/// ```
+/// use constnet::quantization::{Rounding, softmax_constants};
+/// let constants = softmax_constants(0.1, Rounding::Single).unwrap();
+/// assert!(constants.diff_min < 0);
+/// assert_eq!(softmax_constants(1e-12, Rounding::Single), None); // too fine for Q5.26
+/// ```
 pub fn softmax_constants(input_scale: f32, rounding: Rounding) -> Option<SoftmaxConstants> {
     let beta = 1.0f64;
     let max_real = match rounding {

@@ -99,6 +99,16 @@ layer! {
 }
 
 /// What a training forward pass of [`BatchNorm`] keeps for the backward pass.
+///
+/// ```
+/// use constnet::prelude::*;
+/// let mut bn = BatchNorm::<2>::new(); // G = 1, B = 0
+/// let batch = [[1.0f32, 10.0], [3.0, 30.0]];
+/// let (_, tape) = bn.forward_train_batch(&batch, &mut Pcg64Mcg::seed_from_u64(0));
+/// assert_eq!(tape.sigma, [1.0, 10.0]);       // the batch's own deviations
+/// // Zbar = (z - mean) / (sigma + eps), with eps = 1e-5:
+/// assert!((tape.zbar[1][0] - 1.0).abs() < 1e-4 && (tape.zbar[0][1] + 1.0).abs() < 1e-4);
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct BatchNormTape<T, const N: usize, const K: usize> {
     /// The standardized batch `Zbar`.

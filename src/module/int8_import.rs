@@ -11,6 +11,13 @@ use core::fmt;
 use crate::quantization::{QuantParams, QuantizeError, Rounding};
 
 /// What an operator of a quantized graph computes.
+///
+/// ```
+/// use constnet::persist::{Int8OpKind, Tflite};
+/// let file = Tflite::parse(include_bytes!("../../tests/fixtures/tflite/sine_int8.tflite"))?;
+/// assert!(file.ops().all(|op| op.kind == Int8OpKind::FullyConnected));
+/// # Ok::<(), constnet::persist::TfliteError>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Int8OpKind {
@@ -297,6 +304,17 @@ impl<'s, 'a> Int8Ops<'s, 'a> {
 ///
 /// Each int8 layer implements it beside its fields; tuples take their elements' operators in
 /// order. [`Tflite::load`](crate::persist::Tflite::load) is the way in.
+///
+/// ```
+/// use constnet::persist::Tflite;
+/// use constnet::prelude::*;
+/// // The converter's sine model: ReLUs fused into the first two layers become `Int8ReLU` layers.
+/// type Sine = (Int8Linear<1, 16>, Int8ReLU, Int8Linear<16, 16>, Int8ReLU, Int8Linear<16, 1>);
+/// let net: Sine = Tflite::parse(include_bytes!("../../tests/fixtures/tflite/sine_int8.tflite"))?.load()?;
+/// let y = net.forward_f32(&[1.5])?;
+/// assert!((y[0] - 1.5f32.sin()).abs() < 0.1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub trait Int8Import: Sized {
     /// Takes this layer's operators from `ops` and builds the layer from them.
     fn import(ops: &mut Int8Ops<'_, '_>) -> Result<Self, Int8ImportError>;

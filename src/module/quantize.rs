@@ -369,6 +369,15 @@ int8_tuple!([A 0 a > B 1] [B 1 b > C 2] [C 2 c > D 3] [D 3 d > E 4] [E 4 e > F 5
 /// ([`to_rust_source_int8`](crate::persist::to_rust_source_int8) writes the whole file).
 ///
 /// Each int8 layer implements it beside its fields; tuples write their elements in order.
+///
+/// ```
+/// use constnet::Int8Source;
+/// use constnet::prelude::*;
+/// let mut ty = String::new();
+/// <(Int8Linear<2, 3>, Int8ReLU)>::write_type(&mut ty)?;
+/// assert_eq!(ty, "(constnet::Int8Linear<2, 3>, constnet::Int8ReLU, )");
+/// # Ok::<(), core::fmt::Error>(())
+/// ```
 pub trait Int8Source {
     /// The type, with full paths (`constnet::Int8Linear<64, 32>`).
     fn write_type(out: &mut dyn core::fmt::Write) -> core::fmt::Result;
@@ -463,6 +472,24 @@ int8_source_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11)
 
 /// Writes an int8 network's fields as little-endian bytes, in order. Past the end of its
 /// buffer it only counts, so a first pass with an empty buffer gives the length.
+///
+/// ```
+/// use constnet::schema::{FieldReader, FieldWriter};
+/// use constnet::quantization::{QuantParams, Rounding};
+/// let mut bytes = [0u8; 16];
+/// let mut out = FieldWriter::new(&mut bytes);
+/// out.i8s(&[-3, 7]);
+/// out.params(&QuantParams { scale: 0.5, zero_point: -1 });
+/// out.rounding(Rounding::Double);
+/// let written = out.len();
+/// let mut input = FieldReader::new(&bytes[..written]);
+/// let mut values = [0i8; 2];
+/// input.i8s(&mut values, i8::MIN, i8::MAX, "values")?;
+/// assert_eq!(values, [-3, 7]);
+/// assert_eq!(input.params("params")?, QuantParams { scale: 0.5, zero_point: -1 });
+/// assert_eq!(input.rounding("rounding")?, Rounding::Double);
+/// # Ok::<(), constnet::schema::FieldError>(())
+/// ```
 pub struct FieldWriter<'a> {
     out: &'a mut [u8],
     len: usize,
@@ -520,6 +547,13 @@ impl<'a> FieldWriter<'a> {
 }
 
 /// Why an int8 network's fields could not be read.
+///
+/// ```
+/// use constnet::schema::{FieldError, FieldReader};
+/// let mut out = [0i8; 2];
+/// // One byte where two are needed:
+/// assert_eq!(FieldReader::new(&[1]).i8s(&mut out, -128, 127, "w"), Err(FieldError::Truncated));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum FieldError {
     /// The bytes end before the fields do.
@@ -536,6 +570,16 @@ pub enum FieldError {
 }
 
 /// Reads what [`FieldWriter`] wrote, checking each value.
+///
+/// ```
+/// use constnet::schema::{FieldError, FieldReader};
+/// // A scale must be finite and positive: the reader refuses anything else, naming the field.
+/// let bytes = (-1.0f32).to_le_bytes();
+/// let mut scales = [0f32; 1];
+/// let error = FieldReader::new(&bytes).scales(&mut scales, "weight_scales").unwrap_err();
+/// assert_eq!(error, FieldError::Invalid { field: "weight_scales", offset: 0 });
+/// assert_eq!(FieldReader::new(&[]).scales(&mut scales, "weight_scales"), Err(FieldError::Truncated));
+/// ```
 pub struct FieldReader<'a> {
     input: &'a [u8],
     pos: usize,
@@ -624,6 +668,17 @@ impl<'a> FieldReader<'a> {
 /// An int8 network's fields as bytes, for the int8 weight file
 /// ([`Int8WeightFile`](crate::persist::Int8WeightFile)). Each int8 layer implements it beside
 /// its fields; tuples write and read their elements in order.
+///
+/// ```
+/// use constnet::persist::Int8WeightFile;
+/// use constnet::prelude::*;
+/// // Every int8 net has it: the int8 weight file is built on it.
+/// let float = <(Linear<2, 3>, ReLU, Linear<3, 2>)>::init(&mut Pcg64Mcg::seed_from_u64(1));
+/// let q = float.quantize(&[[0.0f32, 1.0], [1.0, -1.0]])?;
+/// let file = q.to_byte_vec();
+/// assert_eq!(<(Int8Linear<2, 3>, Int8ReLU, Int8Linear<3, 2>)>::from_bytes(&file)?, q);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub trait Int8Persist: Int8Source + Sized {
     /// A value to read into: every field zero (or what the layer needs to be well formed).
     fn blank() -> Self;
