@@ -310,9 +310,9 @@ impl<'o, L, O, const K: usize, H> Trainer<'o, L, O, K, H> {
         let trained = self.run(net, x, y, rng, order, |step, net, loss| {
             since_check.merge(&step.batch);
             let due = match stopping.every {
-                Validate::EveryEpoch => step.ends_epoch,
+                Validate::EveryEpoch => step.ends_epoch(),
                 Validate::EverySteps(n) => step.step % n.get() == 0,
-            } || (step.ends_epoch && step.epoch == epochs);
+            } || (step.ends_epoch() && step.epoch == epochs);
             if !due {
                 return ControlFlow::Continue(());
             }

@@ -145,10 +145,16 @@ impl<'o, L, O, const K: usize, H> Trainer<'o, L, O, K, H> {
     /// ```
     pub fn batch_size<const B: usize>(self) -> Trainer<'o, L, O, B, H> {
         const { assert!(B > 0, "the batch size must be at least 1") };
+        self.rebuild(|hook| hook)
+    }
+
+    /// The same trainer with another batch size and the hook `hook` makes of this one's: the
+    /// one place that moves every setting, for the builder methods that change the type.
+    fn rebuild<const B: usize, G>(self, hook: impl FnOnce(H) -> G) -> Trainer<'o, L, O, B, G> {
         Trainer {
             loss: self.loss,
             optimizer: self.optimizer,
-            on_epoch: self.on_epoch,
+            on_epoch: hook(self.on_epoch),
             epochs: self.epochs,
             reduction: self.reduction,
             full_batch: self.full_batch,
@@ -239,17 +245,7 @@ impl<'o, L, O, const K: usize, H> Trainer<'o, L, O, K, H> {
     /// # Ok::<(), constnet::train::TrainError>(())
     /// ```
     pub fn on_epoch<G>(self, hook: G) -> Trainer<'o, L, O, K, G> {
-        Trainer {
-            loss: self.loss,
-            optimizer: self.optimizer,
-            on_epoch: hook,
-            epochs: self.epochs,
-            reduction: self.reduction,
-            full_batch: self.full_batch,
-            drop_partial_batch: self.drop_partial_batch,
-            input_noise: self.input_noise,
-            stack_limit: self.stack_limit,
-        }
+        self.rebuild(|_| hook)
     }
 
     /// The loss this trainer minimizes.
@@ -407,7 +403,6 @@ impl<'o, L, O, const K: usize, H> Trainer<'o, L, O, K, H> {
                 let step = Step {
                     epoch,
                     step: self.optimizer.steps(),
-                    ends_epoch,
                     batch: core::mem::take(&mut pending),
                     epoch_stats,
                 };
@@ -515,12 +510,17 @@ pub(super) struct Step<T> {
     pub epoch: usize,
     /// Optimizer steps so far, this one included.
     pub step: usize,
-    /// `true` for the epoch's last step.
-    pub ends_epoch: bool,
     /// Loss and right guesses of the samples behind this step's gradient.
     pub batch: BatchScore<T>,
     /// For the epoch's last step, the epoch's figures.
     pub epoch_stats: Option<EpochStats<T>>,
+}
+
+impl<T> Step<T> {
+    /// `true` for the epoch's last step.
+    pub fn ends_epoch(&self) -> bool {
+        self.epoch_stats.is_some()
+    }
 }
 
 /// What a trainer calls after every epoch ([`Trainer::on_epoch`]): any
