@@ -103,7 +103,7 @@ impl<'a, T: Scalar, const N: usize> Preprocessing<'a, T, N> {
         let names = if self.class_names.is_empty() {
             0
         } else {
-            RECORD_HEADER + 4 + self.class_names.iter().map(|n| 4 + n.len()).sum::<usize>()
+            RECORD_HEADER + self.class_names.encoded_len()
         };
         standardizer + names
     }
@@ -127,9 +127,8 @@ impl<'a, T: Scalar, const N: usize> Preprocessing<'a, T, N> {
             }
         }
         if !self.class_names.is_empty() {
-            let payload = 4 + self.class_names.iter().map(|n| 4 + n.len()).sum::<usize>();
             put(&[CLASS_NAMES]);
-            put(&u32_le(payload));
+            put(&u32_le(self.class_names.encoded_len()));
             put(&u32_le(self.class_names.len()));
             for name in self.class_names.iter() {
                 put(&u32_le(name.len()));
@@ -288,6 +287,11 @@ impl<'a> ClassNames<'a> {
             .copied()
             .chain(encoded)
             .chain(owned.iter().map(|name| name.as_ref()))
+    }
+
+    /// Bytes of the names' record payload: the count, then each name's length and bytes.
+    fn encoded_len(&self) -> usize {
+        4 + self.iter().map(|name| 4 + name.len()).sum::<usize>()
     }
 
     /// Checks a class-names payload: its count, then that many length-prefixed UTF-8 names
