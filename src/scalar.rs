@@ -63,6 +63,20 @@ pub trait Scalar:
     fn math_tanh(self) -> Self;
     #[doc(hidden)]
     fn math_sqrt(self) -> Self;
+
+    /// The slices as their concrete type, for the kernels compiled once per type.
+    #[doc(hidden)]
+    fn concrete<'a>(out: &'a mut [Self], inputs: [&'a [Self]; 2]) -> Concrete<'a>;
+}
+
+/// Slices of a [`Scalar`] as the type they are: how generic code reaches the kernels that are
+/// compiled once for `f32` and once for `f64` (the batched products), without a cast.
+#[doc(hidden)]
+pub enum Concrete<'a> {
+    /// `f32` slices: an output and two inputs.
+    F32(&'a mut [f32], [&'a [f32]; 2]),
+    /// `f64` slices: an output and two inputs.
+    F64(&'a mut [f64], [&'a [f64]; 2]),
 }
 
 #[cfg(not(any(feature = "std", feature = "libm")))]
@@ -71,7 +85,7 @@ compile_error!(
 );
 
 macro_rules! impl_scalar {
-    ($t:ty, $bytes:expr, $exp:ident, $ln:ident, $ln1p:ident, $tanh:ident, $sqrt:ident) => {
+    ($t:ty, $variant:ident, $bytes:expr, $exp:ident, $ln:ident, $ln1p:ident, $tanh:ident, $sqrt:ident) => {
         impl Scalar for $t {
             const BYTES: usize = $bytes;
             const NAME: &'static str = stringify!($t);
@@ -135,12 +149,17 @@ macro_rules! impl_scalar {
                 #[cfg(not(feature = "libm"))]
                 return <$t as Float>::sqrt(self);
             }
+
+            #[inline(always)]
+            fn concrete<'a>(out: &'a mut [Self], inputs: [&'a [Self]; 2]) -> Concrete<'a> {
+                Concrete::$variant(out, inputs)
+            }
         }
     };
 }
 
-impl_scalar!(f32, 4, expf, logf, log1pf, tanhf, sqrtf);
-impl_scalar!(f64, 8, exp, log, log1p, tanh, sqrt);
+impl_scalar!(f32, F32, 4, expf, logf, log1pf, tanhf, sqrtf);
+impl_scalar!(f64, F64, 8, exp, log, log1p, tanh, sqrt);
 
 /// Elementary functions used by activations and losses, routed as the crate features say:
 /// through the platform's math library with `std`, through the pure-Rust `libm` crate with the

@@ -63,10 +63,18 @@ pub(super) fn accumulate_blocks<
 
 /// Rows of a batch the batched kernels process together: with 8 outputs each, 32 accumulators,
 /// which fit the 16 SSE or AVX registers of x86_64 (as 8 or 4 vectors) and the Cortex-M4F's 32.
+#[cfg_attr(
+    all(target_arch = "x86_64", any(feature = "std", target_feature = "avx2")),
+    allow(dead_code)
+)] // x86_64 hosts run `packed`
 pub(super) const ROWS: usize = 4;
 
 /// `z_k[j] += sum_i x_k[i] w_ij` for every row of the batch and the outputs from `start` on:
 /// blocks of 4 rows x `W` outputs, then `axpy` sweeps.
+#[cfg_attr(
+    all(target_arch = "x86_64", any(feature = "std", target_feature = "avx2")),
+    allow(dead_code)
+)] // x86_64 hosts run `packed`
 #[inline(always)]
 pub(super) fn accumulate_rows<
     T: Scalar,
@@ -92,6 +100,10 @@ pub(super) fn accumulate_rows<
 }
 
 /// `z_r += W^T x_r` for 4 rows at once and the outputs from `start` on, `W` outputs at a time.
+#[cfg_attr(
+    all(target_arch = "x86_64", any(feature = "std", target_feature = "avx2")),
+    allow(dead_code)
+)] // x86_64 hosts run `packed`
 #[inline(always)]
 pub(super) fn affine_block<
     T: Scalar,
@@ -159,6 +171,10 @@ pub(super) fn transpose_times_from<T: Scalar, const FUSED: bool, const R: usize,
 
 /// `g_r += sum_k u_k[first + r] d_k` for the `N` rows of `g` (4, or 1 for the last rows): each
 /// block of `W` columns of `d_k`, read once, serves all `N` rows.
+#[cfg_attr(
+    all(target_arch = "x86_64", any(feature = "std", target_feature = "avx2")),
+    allow(dead_code)
+)] // x86_64 hosts run `packed`
 #[inline(always)]
 pub(super) fn outer_block<
     T: Scalar,

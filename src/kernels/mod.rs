@@ -12,9 +12,15 @@
 //! Layers call these through [`tensor`](crate::tensor), the public face of this module, or
 //! directly; the module itself is hidden from the documentation and may change in any release.
 //!
+//! The batched matrix products are the exception to "monomorphized for its widths": on x86_64
+//! hosts their loops take slices and run-time widths and are compiled once, in this crate, for
+//! each scalar type and instruction set (AVX-512F, AVX2 with and without FMA, baseline), so a
+//! user crate does not compile five builds of them for every layer shape and batch size.
+//!
 //! Files: `dispatch` picks a build per CPU; `elementwise`, `reduce` and `normalize` are the
 //! vector loops; `blocks` the portable register blocks of the matrix products, `packed` their
-//! cache-blocked x86_64 form, `linear_algebra` the products themselves; `optimizer_step` the
+//! cache-blocked x86_64 form on slices, `host_products` its builds per CPU, `linear_algebra` the
+//! products themselves; `optimizer_step` the
 //! per-weight update loops; `zeroable` the promise that zero bytes make a valid value; `quantized` the int8 arithmetic
 //! of TFLite's reference kernels, and `arm_dsp` the Arm DSP instructions its product uses.
 
@@ -24,13 +30,12 @@ pub mod arm_dsp;
 mod blocks;
 mod elementwise;
 mod flat;
+#[cfg(all(target_arch = "x86_64", any(feature = "std", target_feature = "avx2")))]
+mod host_products;
 mod linear_algebra;
 mod normalize;
 mod optimizer_step;
-#[cfg(all(
-    target_arch = "x86_64",
-    any(test, feature = "std", target_feature = "avx2")
-))]
+#[cfg(all(target_arch = "x86_64", any(feature = "std", target_feature = "avx2")))]
 mod packed;
 pub mod quantized;
 mod reduce;
@@ -242,32 +247,59 @@ mod tests {
             add_transpose_times_portable::<f64, 16, K, IN, OUT>(&mut g, &x, &d);
             assert_eq!(g, unfused.grad, "{shape}");
 
-            // The host kernels, both ways.
+            // Every build of the host kernels this CPU runs, fused or not.
             #[cfg(target_arch = "x86_64")]
             {
+                use super::host_products::{Build, Product, run};
+                use super::packed::Dims;
                 let fused = Plain::new(true, (&x, &w, &b), &d, &start);
-                for (plain, is_fused) in [(&unfused, false), (&fused, true)] {
-                    let (affine, back, mut g) = if is_fused {
-                        (
-                            packed::affine_rows_packed::<true, _, K, IN, OUT>(&x, &w, &b),
-                            packed::rows_times_transpose_packed::<true, _, K, IN, OUT>(&d, &w),
-                            start,
-                        )
-                    } else {
-                        (
-                            packed::affine_rows_packed::<false, _, K, IN, OUT>(&x, &w, &b),
-                            packed::rows_times_transpose_packed::<false, _, K, IN, OUT>(&d, &w),
-                            start,
-                        )
+                for build in Build::all_on_this_cpu() {
+                    let plain = if build.fused() { &fused } else { &unfused };
+                    let mut affine = [b; K];
+                    let dims = Dims {
+                        rows: K,
+                        inner: IN,
+                        cols: OUT,
                     };
-                    if is_fused {
-                        packed::add_transpose_times_packed::<true, _, K, IN, OUT>(&mut g, &x, &d);
-                    } else {
-                        packed::add_transpose_times_packed::<false, _, K, IN, OUT>(&mut g, &x, &d);
-                    }
-                    assert_eq!(affine, plain.affine, "{shape}, fused {is_fused}");
-                    assert_eq!(back, plain.back, "{shape}, fused {is_fused}");
-                    assert_eq!(g, plain.grad, "{shape}, fused {is_fused}");
+                    run(
+                        Product::AffineRows,
+                        build,
+                        affine.as_flattened_mut(),
+                        x.as_flattened(),
+                        w.as_flattened(),
+                        dims,
+                    );
+                    assert_eq!(affine, plain.affine, "{shape}, {build:?}");
+                    let mut back = [[0.0; IN]; K];
+                    let dims = Dims {
+                        rows: K,
+                        inner: OUT,
+                        cols: IN,
+                    };
+                    run(
+                        Product::RowsTimesTranspose,
+                        build,
+                        back.as_flattened_mut(),
+                        d.as_flattened(),
+                        w.as_flattened(),
+                        dims,
+                    );
+                    assert_eq!(back, plain.back, "{shape}, {build:?}");
+                    let mut g = start;
+                    let dims = Dims {
+                        rows: K,
+                        inner: IN,
+                        cols: OUT,
+                    };
+                    run(
+                        Product::AddTransposeTimes,
+                        build,
+                        g.as_flattened_mut(),
+                        x.as_flattened(),
+                        d.as_flattened(),
+                        dims,
+                    );
+                    assert_eq!(g, plain.grad, "{shape}, {build:?}");
                 }
             }
 
@@ -300,6 +332,90 @@ mod tests {
         // D W^T with W^T's panels: 16-row blocks of W, and more than 256 columns.
         check::<8, 37, 20>();
         check::<6, 16, 300>();
+        // f64's AVX-512 blocks: 16 and 64 outputs, panels of 128 inputs and of 128 samples.
+        check::<130, 20, 40>();
+        check::<5, 129, 17>();
+        check::<1, 3, 81>();
+    }
+
+    /// Every build of the host products on `f32` (the type nets use), against plain loops, on
+    /// random shapes: odd widths, every row-block remainder, panels cut short.
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn host_products_on_f32_equal_plain_loops_on_random_shapes() {
+        use super::host_products::{Build, Product, run};
+        use super::packed::Dims;
+        use std::vec::Vec;
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move |below: usize| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((state >> 33) as usize) % below
+        };
+        let mut shapes: Vec<(usize, usize, usize)> = (0..60)
+            .map(|_| (1 + next(40), 1 + next(90), 1 + next(140)))
+            .collect();
+        shapes.extend([(64, 300, 40), (7, 700, 33), (200, 9, 70), (3, 5, 200)]);
+        for (rows, inner, cols) in shapes {
+            let mut values = |n: usize| -> Vec<f32> {
+                (0..n).map(|_| next(2001) as f32 / 1000.0 - 1.0).collect()
+            };
+            let x = values(rows * inner);
+            let w = values(inner * cols);
+            let b = values(cols);
+            let d = values(rows * cols);
+            let g0 = values(inner * cols);
+            for build in Build::all_on_this_cpu() {
+                let m = |acc: f32, a: f32, b: f32| {
+                    if build.fused() {
+                        a.mul_add(b, acc)
+                    } else {
+                        acc + a * b
+                    }
+                };
+                let shape = std::format!("{rows} x {inner} x {cols}, {build:?}");
+                let mut z: Vec<f32> = (0..rows).flat_map(|_| b.iter().copied()).collect();
+                let dims = Dims { rows, inner, cols };
+                run(Product::AffineRows, build, &mut z, &x, &w, dims);
+                for k in 0..rows {
+                    for j in 0..cols {
+                        let plain = (0..inner)
+                            .fold(b[j], |acc, i| m(acc, x[k * inner + i], w[i * cols + j]));
+                        assert_eq!(z[k * cols + j].to_bits(), plain.to_bits(), "affine {shape}");
+                    }
+                }
+                let mut back = std::vec![0.0f32; rows * inner];
+                let dims = Dims {
+                    rows,
+                    inner: cols,
+                    cols: inner,
+                };
+                run(Product::RowsTimesTranspose, build, &mut back, &d, &w, dims);
+                for k in 0..rows {
+                    for i in 0..inner {
+                        let plain =
+                            (0..cols).fold(0.0, |acc, j| m(acc, d[k * cols + j], w[i * cols + j]));
+                        assert_eq!(
+                            back[k * inner + i].to_bits(),
+                            plain.to_bits(),
+                            "back {shape}"
+                        );
+                    }
+                }
+                let mut g = g0.clone();
+                let dims = Dims { rows, inner, cols };
+                run(Product::AddTransposeTimes, build, &mut g, &x, &d, dims);
+                for i in 0..inner {
+                    for j in 0..cols {
+                        let plain = (0..rows).fold(g0[i * cols + j], |acc, k| {
+                            m(acc, x[k * inner + i], d[k * cols + j])
+                        });
+                        assert_eq!(g[i * cols + j].to_bits(), plain.to_bits(), "grad {shape}");
+                    }
+                }
+            }
+        }
     }
 
     /// Fused multiply-adds are used exactly where the documentation says.

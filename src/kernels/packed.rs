@@ -1,210 +1,329 @@
-//! Cache-blocked batched products for x86_64 hosts: what the AVX2 and FMA builds of
-//! [`affine_rows`](super::affine_rows), [`rows_times_transpose`](super::rows_times_transpose)
-//! and [`add_transpose_times`](super::add_transpose_times) run.
+//! Cache-blocked batched products for x86_64 hosts, on flat row-major slices with run-time
+//! widths: the loops the host builds of [`affine_rows`](super::affine_rows),
+//! [`rows_times_transpose`](super::rows_times_transpose) and
+//! [`add_transpose_times`](super::add_transpose_times) run (see
+//! [`host_products`](super::host_products) for the builds).
 //!
-//! A 16-column block of a weight matrix read in place touches one 64-byte line per row, at a
-//! stride of the whole row: with rows of 128 f32 (512 bytes) every such line falls in 8 of
-//! the L1 cache's 64 sets, so the block evicts itself before the next rows of the batch come
-//! back to it, and each pass streams it from L2 again. These kernels first copy the block into
-//! a contiguous buffer (packing, as BLAS libraries do), which then stays in L1 while every row
-//! of the batch passes over it. Blocks of 6 rows x 16 outputs keep 12 of the 16 AVX registers
-//! as accumulators.
+//! The widths are run-time values, not const generics, so these loops are compiled once per
+//! scalar type and instruction set, in this crate, and not again in every user crate for every
+//! layer shape and batch size: that was most of what a user's release build spent in LLVM. Only
+//! the register blocks are fixed in the type (`WIDE` outputs per row, 6, 4, 2 or 1 rows), so the
+//! inner loops vectorize exactly as the fully monomorphized ones did.
 //!
-//! Every output still adds its terms in the same order as the portable kernels do. With
-//! `FUSED` false the results are the same to the bit; with `FUSED` true (the FMA build) each
-//! term is added with one rounding instead of two, in the same order (both checked in
-//! `kernels::tests`). The panels live on the stack (up to 16 KiB for f32, or 16 values per
+//! A `WIDE`-column block of a weight matrix read in place touches one cache line per row, at a
+//! stride of the whole row: with rows of 128 f32 (512 bytes) every such line falls in a few of
+//! the L1 cache's sets, so the block evicts itself before the next rows of the batch come back
+//! to it, and each pass streams it from L2 again. These kernels first copy the block into a
+//! contiguous panel (packing, as BLAS libraries do), which then stays in L1 while every row of
+//! the batch passes over it.
+//!
+//! Every output still adds its terms in the same order as the portable kernels do,
+//! `b_j + x_0 w_0j + x_1 w_1j + ...`, whatever the blocking: pausing a sum between panels and
+//! resuming it keeps the order. With `FUSED` false the results are the same to the bit; with
+//! `FUSED` true each term is added with one rounding instead of two, in the same order (both
+//! checked in `kernels::tests`). The panels live on the stack (at most 16 KiB, or 16 values per
 //! sample of the batch), which is why the Cortex-M builds keep the portable kernels.
 
-use super::blocks::{accumulate_blocks, accumulate_columns, accumulate_rows, transpose_times_from};
 use super::elementwise::madd;
 use crate::Scalar;
 
-/// Outputs per register block: two 8-lane AVX registers per row.
-const WIDE: usize = 16;
+/// The sizes of a product `Z += X M`: `X` is `rows x inner`, `M` is `inner x cols` and `Z` is
+/// `rows x cols`, all row-major. The slices passed with it hold exactly those many values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Dims {
+    /// Rows of `X` and `Z`: the batch.
+    pub(crate) rows: usize,
+    /// Columns of `X`, rows of `M`.
+    pub(crate) inner: usize,
+    /// Columns of `M` and `Z`.
+    pub(crate) cols: usize,
+}
 
-/// Inputs per packed panel of `W`: 256 rows of 16 weights (16 KiB of f32) fit in L1 beside the
-/// batch's inputs.
-const PANEL_ROWS: usize = 256;
+/// Bytes of one packed panel: 16 KiB stays in L1 (32 or 48 KiB) beside the batch's inputs.
+const PANEL_BYTES: usize = 16 * 1024;
 
-/// Runs `$body` on the rows of `$z` in blocks of 6, then on the last rows in blocks of 4, 2
-/// and 1, binding each block (an array of rows) to `$block` and the index of its first row to
-/// `$first`.
-macro_rules! in_row_blocks {
-    ($z:expr, |$block:ident, $first:ident| $body:expr) => {{
-        let total = $z.len();
-        let (blocks, rest) = $z.as_chunks_mut::<6>();
-        for ($first, $block) in (0..).step_by(6).zip(blocks) {
-            $body;
+/// A packed panel's buffer, aligned to a cache line so that no vector load of it straddles two.
+#[repr(align(64))]
+struct Panel<T, const WIDE: usize, const P: usize>([[T; WIDE]; P]);
+
+/// Outputs per block of the unpacked tails: one AVX register of f32.
+const TAIL: usize = 8;
+
+/// Runs `$body` for the rows `0..$total` in blocks of 6, then the last rows in blocks of 4, 2
+/// and 1, with `$first` the block's first row and `$n` a constant, its number of rows.
+macro_rules! for_row_blocks {
+    ($total:expr, |$first:ident, $n:ident| $body:expr) => {{
+        let total = $total;
+        let mut $first = 0;
+        while $first + 6 <= total {
+            {
+                const $n: usize = 6;
+                $body;
+            }
+            $first += 6;
         }
-        let done = total - rest.len();
-        let (blocks, rest) = rest.as_chunks_mut::<4>();
-        for ($first, $block) in (done..).step_by(4).zip(blocks) {
-            $body;
+        if $first + 4 <= total {
+            {
+                const $n: usize = 4;
+                $body;
+            }
+            $first += 4;
         }
-        let done = total - rest.len();
-        let (blocks, rest) = rest.as_chunks_mut::<2>();
-        for ($first, $block) in (done..).step_by(2).zip(blocks) {
-            $body;
+        if $first + 2 <= total {
+            {
+                const $n: usize = 2;
+                $body;
+            }
+            $first += 2;
         }
-        let done = total - rest.len();
-        let (blocks, _) = rest.as_chunks_mut::<1>();
-        for ($first, $block) in (done..).zip(blocks) {
+        if $first < total {
+            const $n: usize = 1;
             $body;
         }
     }};
 }
 
-/// `Z_k = W^T x_k + b` for every row of the batch (see [`affine_rows`](super::affine_rows)):
-/// each 16-column block of `W` is packed 256 rows at a time, and every row of the batch passes
-/// over the packed panel before the next one is packed. Pausing an output's sum between panels
-/// and resuming it keeps its order, `b_j + x_0 w_0j + x_1 w_1j + ...`.
-#[inline(always)]
-pub(crate) fn affine_rows_packed<
-    const FUSED: bool,
-    T: Scalar,
-    const K: usize,
-    const IN: usize,
-    const OUT: usize,
->(
-    x: &[[T; IN]; K],
-    w: &[[T; OUT]; IN],
-    b: &[T; OUT],
-) -> [[T; OUT]; K] {
-    if K < 4 {
-        // Packing a panel costs about as much as one row's pass over it.
-        return core::array::from_fn(|k| affine_wide::<T, FUSED, IN, OUT>(w, b, &x[k]));
-    }
-    let mut out = [*b; K];
-    let blocks = packed_products::<T, FUSED, K, IN, OUT>(x, &mut out, |c, first, panel| {
-        for (packed, row) in panel.iter_mut().zip(&w[first..]) {
-            *packed = row.as_chunks::<WIDE>().0[c];
+// The helpers below fill arrays with loops, not `core::array::from_fn`: LLVM did not always
+// inline `from_fn` into these kernels, and then kept the accumulators in memory (measured: the
+// AVX2 build of `affine_rows` took 28% longer).
+
+/// Runs `$body` over the columns from `$j` to `$end` in blocks of 8, then 4, 2 and 1, with `$b`
+/// a constant, the block's width, and `$j` its first column (advanced past it): the last outputs
+/// as register blocks of their own width, not loops of `axpy` sweeps (which cost a small layer
+/// more than its products: 3 outputs of 16 inputs took 16 loops of 3).
+macro_rules! in_column_blocks {
+    ($j:ident, $end:expr, |$b:ident| $body:expr) => {{
+        let end = $end;
+        while $j + 8 <= end {
+            {
+                const $b: usize = 8;
+                $body;
+            }
+            $j += 8;
         }
-    });
-    accumulate_rows::<T, FUSED, 8, K, IN, OUT>(&mut out, blocks * WIDE, x, w);
+        if $j + 4 <= end {
+            {
+                const $b: usize = 4;
+                $body;
+            }
+            $j += 4;
+        }
+        if $j + 2 <= end {
+            {
+                const $b: usize = 2;
+                $body;
+            }
+            $j += 2;
+        }
+        if $j < end {
+            {
+                const $b: usize = 1;
+                $body;
+            }
+            $j += 1;
+        }
+        let _ = $j;
+    }};
+}
+
+/// The `W` values at the start of `values`, as an array to keep in registers.
+#[inline(always)]
+fn load<T: Scalar, const W: usize>(values: &[T]) -> [T; W] {
+    let mut out = [T::zero(); W];
+    out.copy_from_slice(&values[..W]);
     out
 }
 
-/// `D W^T` (see [`rows_times_transpose`](super::rows_times_transpose)): the product of `D` with
-/// `W^T` as [`affine_rows_packed`] computes it, packing 16 rows of `W` as the columns of each
-/// panel. Every output sums its terms from zero in column order, as the portable kernel does.
+/// `N` rows of `W` values, row `r` from `values[first + r * stride]` on: the accumulators of
+/// a register block.
 #[inline(always)]
-pub(crate) fn rows_times_transpose_packed<
-    const FUSED: bool,
-    T: Scalar,
-    const K: usize,
-    const R: usize,
-    const C: usize,
->(
-    d: &[[T; C]; K],
-    w: &[[T; C]; R],
-) -> [[T; R]; K] {
-    let mut out = [[T::zero(); R]; K];
-    let blocks = if K < 4 {
+fn load_rows<T: Scalar, const N: usize, const W: usize>(
+    values: &[T],
+    first: usize,
+    stride: usize,
+) -> [[T; W]; N] {
+    let mut rows = [[T::zero(); W]; N];
+    for (r, row) in rows.iter_mut().enumerate() {
+        row.copy_from_slice(&values[first + r * stride..][..W]);
+    }
+    rows
+}
+
+/// Writes `rows` back where [`load_rows`] read them.
+#[inline(always)]
+fn store_rows<T: Scalar, const N: usize, const W: usize>(
+    values: &mut [T],
+    first: usize,
+    stride: usize,
+    rows: &[[T; W]; N],
+) {
+    for (r, row) in rows.iter().enumerate() {
+        values[first + r * stride..][..W].copy_from_slice(row);
+    }
+}
+
+/// `N` slices of `len` values, slice `r` from `values[first + r * stride]` on.
+#[inline(always)]
+fn slices<T, const N: usize>(values: &[T], first: usize, stride: usize, len: usize) -> [&[T]; N] {
+    let mut out: [&[T]; N] = [&[]; N];
+    for (r, slice) in out.iter_mut().enumerate() {
+        *slice = &values[first + r * stride..][..len];
+    }
+    out
+}
+
+/// `Z += X W` (`Z` filled with the bias first: [`affine_rows`](super::affine_rows)). Each
+/// `WIDE`-column block of `W` is packed a panel of rows at a time, and every row of the batch
+/// passes over the packed panel before the next one is packed. Batches of fewer than 4 rows
+/// skip the packing, which costs about as much as one row's pass over the panel.
+#[inline(always)]
+pub(crate) fn affine_rows<T: Scalar, const FUSED: bool, const WIDE: usize>(
+    z: &mut [T],
+    x: &[T],
+    w: &[T],
+    dims: Dims,
+) {
+    let Dims { rows, inner, cols } = dims;
+    if rows < 4 {
+        for (z_row, x_row) in z.chunks_exact_mut(cols).zip(x.chunks_exact(inner)) {
+            affine_wide::<T, FUSED, WIDE>(z_row, x_row, w, cols);
+        }
+        return;
+    }
+    let blocks = products::<T, FUSED, WIDE>(z, x, dims, |c, first, panel| {
+        for (packed, row) in panel.iter_mut().zip(w.chunks_exact(cols).skip(first)) {
+            *packed = load(&row[c * WIDE..]);
+        }
+    });
+    let start = blocks * WIDE;
+    let mut first = 0;
+    while first + 4 <= rows {
+        tail_block::<T, FUSED, 4>(z, x, w, dims, first, start);
+        first += 4;
+    }
+    while first < rows {
+        tail_block::<T, FUSED, 1>(z, x, w, dims, first, start);
+        first += 1;
+    }
+}
+
+/// `Z += D W^T` for `D` of `rows x inner` and `W` of `cols x inner` (`Z` zeroed first:
+/// [`rows_times_transpose`](super::rows_times_transpose)): the product [`affine_rows`] computes,
+/// packing `WIDE` rows of `W` as the columns of each panel.
+#[inline(always)]
+pub(crate) fn rows_times_transpose<T: Scalar, const FUSED: bool, const WIDE: usize>(
+    z: &mut [T],
+    d: &[T],
+    w: &[T],
+    dims: Dims,
+) {
+    let Dims { rows, inner, cols } = dims;
+    let blocks = if rows < 4 {
         0
     } else {
-        packed_products::<T, FUSED, K, C, R>(d, &mut out, |c, first, panel| {
-            let rows = &w[c * WIDE..][..WIDE];
-            for (j, packed) in (first..).zip(panel.iter_mut()) {
-                *packed = core::array::from_fn(|q| rows[q][j]);
+        products::<T, FUSED, WIDE>(z, d, dims, |c, first, panel| {
+            let w_rows: [&[T]; WIDE] = slices(w, c * WIDE * inner + first, inner, panel.len());
+            for (j, packed) in panel.iter_mut().enumerate() {
+                for (p, w_row) in packed.iter_mut().zip(&w_rows) {
+                    *p = w_row[j];
+                }
             }
         })
     };
-    for (o, d_row) in out.iter_mut().zip(d) {
-        transpose_times_from::<T, FUSED, R, C>(o, blocks * WIDE, w, d_row);
+    let start = blocks * WIDE;
+    for (z_row, d_row) in z.chunks_exact_mut(cols).zip(d.chunks_exact(inner)) {
+        // Outputs from `start` on, 8 rows of `W` (8 independent sums over `d_row`) at a time.
+        let mut i = start;
+        while i + TAIL <= cols {
+            let block: [&[T]; TAIL] = slices(w, i * inner, inner, inner);
+            let mut acc = load::<T, TAIL>(&z_row[i..]);
+            for (j, &dj) in d_row.iter().enumerate() {
+                for (a, w_row) in acc.iter_mut().zip(&block) {
+                    *a = madd::<T, FUSED>(*a, dj, w_row[j]);
+                }
+            }
+            z_row[i..i + TAIL].copy_from_slice(&acc);
+            i += TAIL;
+        }
+        for (zi, w_row) in z_row[i..].iter_mut().zip(w.chunks_exact(inner).skip(i)) {
+            *zi = d_row
+                .iter()
+                .zip(w_row)
+                .fold(*zi, |acc, (&dj, &wj)| madd::<T, FUSED>(acc, dj, wj));
+        }
     }
-    out
 }
 
-/// `out_k[16c..16c + 16] += sum_i x_k[i] m_i[..]` for every whole block `c` of 16 outputs,
-/// where `pack(c, first, panel)` fills `panel` with rows `first..` of the block's 16 columns
-/// of the `IN x OUT` matrix `m`. Returns the number of blocks.
+/// `Z[.., WIDE c..WIDE (c + 1)] += X P_c` for every whole block `c` of `WIDE` columns of `Z`, where
+/// `pack(c, first, panel)` fills `panel` with rows `first..` of block `c` of the `inner x cols`
+/// matrix `P`. Returns the number of blocks.
 #[inline(always)]
-fn packed_products<
-    T: Scalar,
-    const FUSED: bool,
-    const K: usize,
-    const IN: usize,
-    const OUT: usize,
->(
-    x: &[[T; IN]; K],
-    out: &mut [[T; OUT]; K],
+fn products<T: Scalar, const FUSED: bool, const WIDE: usize>(
+    z: &mut [T],
+    x: &[T],
+    dims: Dims,
     pack: impl FnMut(usize, usize, &mut [[T; WIDE]]),
 ) -> usize {
-    // A buffer no larger than the matrix: a short one costs nothing to set up.
-    if IN <= PANEL_ROWS {
-        packed_products_in::<T, FUSED, IN, K, IN, OUT>(x, out, pack)
+    // A buffer no larger than the panel needs: clearing a long one would cost more than a
+    // small product.
+    let rows = dims.inner.min(panel_rows::<T, WIDE>());
+    if rows <= 16 {
+        products_in::<T, FUSED, WIDE, 16>(z, x, dims, pack)
+    } else if rows <= 64 {
+        products_in::<T, FUSED, WIDE, 64>(z, x, dims, pack)
     } else {
-        packed_products_in::<T, FUSED, PANEL_ROWS, K, IN, OUT>(x, out, pack)
+        products_in::<T, FUSED, WIDE, 256>(z, x, dims, pack)
     }
 }
 
-/// [`packed_products`] with panels of up to `P` rows.
+/// Rows of a packed panel: as many blocks of `WIDE` values as fit in [`PANEL_BYTES`].
 #[inline(always)]
-fn packed_products_in<
-    T: Scalar,
-    const FUSED: bool,
-    const P: usize,
-    const K: usize,
-    const IN: usize,
-    const OUT: usize,
->(
-    x: &[[T; IN]; K],
-    out: &mut [[T; OUT]; K],
+fn panel_rows<T, const WIDE: usize>() -> usize {
+    (PANEL_BYTES / core::mem::size_of::<[T; WIDE]>()).clamp(1, 256)
+}
+
+/// [`products`] with a panel buffer of `P` rows.
+#[inline(always)]
+fn products_in<T: Scalar, const FUSED: bool, const WIDE: usize, const P: usize>(
+    z: &mut [T],
+    x: &[T],
+    dims: Dims,
     mut pack: impl FnMut(usize, usize, &mut [[T; WIDE]]),
 ) -> usize {
-    let mut buffer = [[T::zero(); WIDE]; P];
-    let blocks = OUT / WIDE;
+    let Dims { rows, inner, cols } = dims;
+    let mut buffer = Panel([[T::zero(); WIDE]; P]);
+    let buffer = &mut buffer.0;
+    let step = P.min(panel_rows::<T, WIDE>());
+    let blocks = cols / WIDE;
     for c in 0..blocks {
-        for first in (0..IN).step_by(P.max(1)) {
-            let panel = &mut buffer[..P.min(IN - first)];
+        let mut first = 0;
+        while first < inner {
+            let panel = &mut buffer[..step.min(inner - first)];
             pack(c, first, panel);
             let panel = &*panel;
-            in_row_blocks!(out, |z, first_row| {
-                // Always a whole block: `x` has as many rows as `out`.
-                if let Some(rows) = x.get(first_row..).and_then(<[_]>::first_chunk) {
-                    panel_product::<T, FUSED, _, IN, OUT>(panel, first, rows, z, c);
-                }
+            for_row_blocks!(rows, |first_row, N| {
+                panel_product::<T, FUSED, WIDE, N>(panel, z, x, dims, first_row, first, c * WIDE)
             });
+            first += panel.len();
         }
     }
     blocks
 }
 
-/// [`affine`](super::affine) for one sample with blocks of 64 outputs first, then 32: 8 (or 4)
-/// AVX registers of independent sums, where blocks of 16 outputs (2 registers) would each wait
-/// on the latency of every addition in turn.
+/// `z_r[col..col + WIDE] += sum_i x_r[first + i] panel[i]` for the `N` rows from `first_row`.
 #[inline(always)]
-fn affine_wide<T: Scalar, const FUSED: bool, const IN: usize, const OUT: usize>(
-    w: &[[T; OUT]; IN],
-    b: &[T; OUT],
-    x: &[T; IN],
-) -> [T; OUT] {
-    let mut z = *b;
-    let done = accumulate_blocks::<T, FUSED, 64, IN, OUT>(&mut z, 0, w, x);
-    let done = accumulate_blocks::<T, FUSED, 32, IN, OUT>(&mut z, done, w, x);
-    let done = accumulate_blocks::<T, FUSED, 16, IN, OUT>(&mut z, done, w, x);
-    accumulate_columns::<T, FUSED, 8, IN, OUT>(&mut z, done, w, x);
-    z
-}
-
-/// `z_r[16c..16c + 16] += sum_i x_r[first + i] panel[i]` for `N` rows at once.
-#[inline(always)]
-fn panel_product<
-    T: Scalar,
-    const FUSED: bool,
-    const N: usize,
-    const IN: usize,
-    const OUT: usize,
->(
+fn panel_product<T: Scalar, const FUSED: bool, const WIDE: usize, const N: usize>(
     panel: &[[T; WIDE]],
+    z: &mut [T],
+    x: &[T],
+    dims: Dims,
+    first_row: usize,
     first: usize,
-    x: &[[T; IN]; N],
-    z: &mut [[T; OUT]; N],
-    c: usize,
+    col: usize,
 ) {
-    let inputs: [&[T]; N] = core::array::from_fn(|r| &x[r][first..first + panel.len()]);
-    let mut acc: [[T; WIDE]; N] = core::array::from_fn(|r| z[r].as_chunks::<WIDE>().0[c]);
+    let Dims { inner, cols, .. } = dims;
+    let inputs: [&[T]; N] = slices(x, first_row * inner + first, inner, panel.len());
+    let mut acc: [[T; WIDE]; N] = load_rows(z, first_row * cols + col, cols);
     for (i, weights) in panel.iter().enumerate() {
         for (acc_r, inputs_r) in acc.iter_mut().zip(&inputs) {
             let xi = inputs_r[i];
@@ -213,72 +332,225 @@ fn panel_product<
             }
         }
     }
-    for (z_r, acc_r) in z.iter_mut().zip(&acc) {
-        z_r.as_chunks_mut::<WIDE>().0[c] = *acc_r;
-    }
+    store_rows(z, first_row * cols + col, cols, &acc);
 }
 
-/// `G += U^T D` (see [`add_transpose_times`](super::add_transpose_times)): each 16-column block
-/// of `D` is packed into a contiguous `K x 16` panel, which every block of 6 rows of `G` then
-/// takes in turn, adding the batch's terms in batch order.
+/// `z_r[start..] += W^T x_r` for the `N` rows from `first_row`, unpacked: blocks of `N` rows x
+/// 8 outputs held in registers over all inputs, then `axpy` sweeps over the last outputs.
 #[inline(always)]
-pub(crate) fn add_transpose_times_packed<
-    const FUSED: bool,
-    T: Scalar,
-    const K: usize,
-    const R: usize,
-    const C: usize,
->(
-    g: &mut [[T; C]; R],
-    u: &[[T; R]; K],
-    d: &[[T; C]; K],
+fn tail_block<T: Scalar, const FUSED: bool, const N: usize>(
+    z: &mut [T],
+    x: &[T],
+    w: &[T],
+    dims: Dims,
+    first_row: usize,
+    start: usize,
 ) {
-    let blocks = C / WIDE;
-    let mut panel = [[T::zero(); WIDE]; K];
-    for c in 0..blocks {
-        for (packed, d_k) in panel.iter_mut().zip(d) {
-            *packed = d_k.as_chunks::<WIDE>().0[c];
-        }
-        in_row_blocks!(g, |g_rows, first| {
-            outer_panel::<T, FUSED, _, K, R, C>(g_rows, first, u, &panel, c);
-        });
-    }
-    let done = blocks * WIDE;
-    for (u_k, d_k) in u.iter().zip(d) {
-        for (g_row, &uk) in g.iter_mut().zip(u_k) {
-            for (g, &dj) in g_row[done..].iter_mut().zip(&d_k[done..]) {
-                *g = madd::<T, FUSED>(*g, uk, dj);
+    let Dims { inner, cols, .. } = dims;
+    let x_rows: [&[T]; N] = slices(x, first_row * inner, inner, inner);
+    let mut j = start;
+    in_column_blocks!(j, cols, |B| rows_block::<T, FUSED, N, B>(
+        z,
+        &x_rows,
+        w,
+        cols,
+        first_row * cols + j,
+        j
+    ));
+}
+
+/// `z_r[j..j + B] += W[.., j..j + B]^T x_r` for `N` rows, `z_0[j]` at `z[at]`: `N x B` sums held
+/// in registers over all inputs.
+#[inline(always)]
+fn rows_block<T: Scalar, const FUSED: bool, const N: usize, const B: usize>(
+    z: &mut [T],
+    x_rows: &[&[T]; N],
+    w: &[T],
+    cols: usize,
+    at: usize,
+    j: usize,
+) {
+    let mut acc: [[T; B]; N] = load_rows(z, at, cols);
+    for (i, w_row) in w.chunks_exact(cols).enumerate() {
+        let weights = load::<T, B>(&w_row[j..]);
+        for (acc_r, x_r) in acc.iter_mut().zip(x_rows) {
+            let xi = x_r[i];
+            for (a, &wj) in acc_r.iter_mut().zip(&weights) {
+                *a = madd::<T, FUSED>(*a, xi, wj);
             }
         }
     }
+    store_rows(z, at, cols, &acc);
 }
 
-/// `g_r[16c..16c + 16] += sum_k u_k[first + r] panel[k]` for `N` rows of `G` at once.
+/// `z += W^T x` for one sample with blocks of `4 WIDE` outputs first, then `2 WIDE`, `WIDE` and
+/// 8: 8 (or 4, 2) vector registers of independent sums, where one block of `WIDE` outputs would
+/// wait on the latency of every addition in turn.
 #[inline(always)]
-fn outer_panel<
-    T: Scalar,
-    const FUSED: bool,
-    const N: usize,
-    const K: usize,
-    const R: usize,
-    const C: usize,
->(
-    g: &mut [[T; C]; N],
-    first: usize,
-    u: &[[T; R]; K],
-    panel: &[[T; WIDE]],
-    c: usize,
+fn affine_wide<T: Scalar, const FUSED: bool, const WIDE: usize>(
+    z: &mut [T],
+    x: &[T],
+    w: &[T],
+    cols: usize,
 ) {
-    let mut acc: [[T; WIDE]; N] = core::array::from_fn(|r| g[r].as_chunks::<WIDE>().0[c]);
-    for (u_k, d_k) in u.iter().zip(panel) {
-        let scales = &u_k[first..first + N];
-        for (acc_r, &scale) in acc.iter_mut().zip(scales) {
+    let j = column_blocks::<T, FUSED, WIDE, 4>(z, x, w, cols, 0);
+    let j = column_blocks::<T, FUSED, WIDE, 2>(z, x, w, cols, j);
+    let j = column_blocks::<T, FUSED, WIDE, 1>(z, x, w, cols, j);
+    let mut j = j;
+    in_column_blocks!(j, cols, |B| column_block::<T, FUSED, B, 1>(
+        z, x, w, cols, j
+    ));
+}
+
+/// `z[j..] += W^T x` for one sample, from output `start` on, in whole blocks of `M x B` outputs;
+/// returns where the blocks end.
+#[inline(always)]
+fn column_blocks<T: Scalar, const FUSED: bool, const B: usize, const M: usize>(
+    z: &mut [T],
+    x: &[T],
+    w: &[T],
+    cols: usize,
+    start: usize,
+) -> usize {
+    let mut j = start;
+    while j + M * B <= cols {
+        column_block::<T, FUSED, B, M>(z, x, w, cols, j);
+        j += M * B;
+    }
+    j
+}
+
+/// `z[j..j + M B] += W[.., j..j + M B]^T x` for one sample: `M x B` sums held in registers over
+/// all inputs.
+#[inline(always)]
+fn column_block<T: Scalar, const FUSED: bool, const B: usize, const M: usize>(
+    z: &mut [T],
+    x: &[T],
+    w: &[T],
+    cols: usize,
+    j: usize,
+) {
+    let mut acc: [[T; B]; M] = load_rows(z, j, B);
+    for (w_row, &xi) in w.chunks_exact(cols).zip(x) {
+        let weights = &w_row[j..j + M * B];
+        for (acc_m, weights_m) in acc.iter_mut().zip(weights.chunks_exact(B)) {
+            for (a, &wj) in acc_m.iter_mut().zip(weights_m) {
+                *a = madd::<T, FUSED>(*a, xi, wj);
+            }
+        }
+    }
+    store_rows(z, j, B, &acc);
+}
+
+/// `G += U^T D` for `U` of `rows x inner` and `D` of `rows x cols`, `G` of `inner x cols`
+/// ([`add_transpose_times`](super::add_transpose_times)): each `WIDE`-column block of `D` is
+/// packed a panel of samples at a time, which every block of 6 rows of `G` then takes in turn,
+/// adding the batch's terms in batch order.
+#[inline(always)]
+pub(crate) fn add_transpose_times<T: Scalar, const FUSED: bool, const WIDE: usize>(
+    g: &mut [T],
+    u: &[T],
+    d: &[T],
+    dims: Dims,
+) {
+    let step = panel_rows::<T, WIDE>();
+    if dims.rows <= 16 {
+        add_transpose_times_in::<T, FUSED, WIDE, 16>(g, u, d, dims, step)
+    } else if dims.rows <= 64 || step <= 64 {
+        add_transpose_times_in::<T, FUSED, WIDE, 64>(g, u, d, dims, step)
+    } else {
+        add_transpose_times_in::<T, FUSED, WIDE, 256>(g, u, d, dims, step)
+    }
+}
+
+/// [`add_transpose_times`] with a panel buffer of `P` samples.
+#[inline(always)]
+fn add_transpose_times_in<T: Scalar, const FUSED: bool, const WIDE: usize, const P: usize>(
+    g: &mut [T],
+    u: &[T],
+    d: &[T],
+    dims: Dims,
+    step: usize,
+) {
+    let Dims { rows, inner, cols } = dims;
+    let step = step.min(P);
+    let mut buffer = Panel([[T::zero(); WIDE]; P]);
+    let buffer = &mut buffer.0;
+    let blocks = cols / WIDE;
+    for c in 0..blocks {
+        let mut first = 0;
+        while first < rows {
+            let panel = &mut buffer[..step.min(rows - first)];
+            for (packed, d_k) in panel.iter_mut().zip(d.chunks_exact(cols).skip(first)) {
+                *packed = load(&d_k[c * WIDE..]);
+            }
+            let panel = &*panel;
+            for_row_blocks!(inner, |first_g_row, N| {
+                outer_panel::<T, FUSED, WIDE, N>(g, u, panel, dims, first_g_row, first, c * WIDE)
+            });
+            first += panel.len();
+        }
+    }
+    // The last columns, unpacked: blocks of 4 rows x 8 (then 4, 2, 1) columns of `G`.
+    let mut j = blocks * WIDE;
+    in_column_blocks!(j, cols, |B| {
+        let mut first = 0;
+        while first + 4 <= inner {
+            outer_block::<T, FUSED, 4, B>(g, u, d, dims, first, j);
+            first += 4;
+        }
+        while first < inner {
+            outer_block::<T, FUSED, 1, B>(g, u, d, dims, first, j);
+            first += 1;
+        }
+    });
+}
+
+/// `g_r[j..j + B] += sum_k u_k[first_g_row + r] d_k[j..j + B]` for `N` rows of `G`, over the
+/// whole batch, unpacked: `N x B` sums in registers.
+#[inline(always)]
+fn outer_block<T: Scalar, const FUSED: bool, const N: usize, const B: usize>(
+    g: &mut [T],
+    u: &[T],
+    d: &[T],
+    dims: Dims,
+    first_g_row: usize,
+    j: usize,
+) {
+    let Dims { inner, cols, .. } = dims;
+    let mut acc: [[T; B]; N] = load_rows(g, first_g_row * cols + j, cols);
+    for (u_k, d_k) in u.chunks_exact(inner).zip(d.chunks_exact(cols)) {
+        let scales = load::<T, N>(&u_k[first_g_row..]);
+        let columns = load::<T, B>(&d_k[j..]);
+        for (acc_r, &scale) in acc.iter_mut().zip(&scales) {
+            for (a, &dj) in acc_r.iter_mut().zip(&columns) {
+                *a = madd::<T, FUSED>(*a, scale, dj);
+            }
+        }
+    }
+    store_rows(g, first_g_row * cols + j, cols, &acc);
+}
+
+/// `g_r[col..col + WIDE] += sum_k u_{first + k}[first_g_row + r] panel[k]` for `N` rows of `G`.
+#[inline(always)]
+fn outer_panel<T: Scalar, const FUSED: bool, const WIDE: usize, const N: usize>(
+    g: &mut [T],
+    u: &[T],
+    panel: &[[T; WIDE]],
+    dims: Dims,
+    first_g_row: usize,
+    first: usize,
+    col: usize,
+) {
+    let Dims { inner, cols, .. } = dims;
+    let mut acc: [[T; WIDE]; N] = load_rows(g, first_g_row * cols + col, cols);
+    for (u_k, d_k) in u.chunks_exact(inner).skip(first).zip(panel) {
+        let scales = load::<T, N>(&u_k[first_g_row..]);
+        for (acc_r, &scale) in acc.iter_mut().zip(&scales) {
             for (a, &dj) in acc_r.iter_mut().zip(d_k) {
                 *a = madd::<T, FUSED>(*a, scale, dj);
             }
         }
     }
-    for (g_r, acc_r) in g.iter_mut().zip(&acc) {
-        g_r.as_chunks_mut::<WIDE>().0[c] = *acc_r;
-    }
+    store_rows(g, first_g_row * cols + col, cols, &acc);
 }

@@ -1,0 +1,218 @@
+//! The batched products of x86_64 hosts, compiled once per scalar type and instruction set.
+//!
+//! [`affine_rows`](super::affine_rows), [`rows_times_transpose`](super::rows_times_transpose)
+//! and [`add_transpose_times`](super::add_transpose_times) are generic in the layer's widths,
+//! but on x86_64 hosts they only flatten their arrays and call the non-generic functions here
+//! (`affine_rows_f32`, ...), which this crate compiles, with every build of the
+//! [`packed`](super::packed) loops, once. A user crate compiles one small call per shape instead
+//! of five builds of the loops per shape.
+//!
+//! The builds, chosen by [`Build::host`] (one check of the CPU, cached by `std`):
+//! - AVX-512F, 32 outputs per register block for f32 (two 16-lane registers) and 16 for f64;
+//! - AVX2 with FMA, and AVX2 alone, 16 outputs per block for f32 and 8 for f64;
+//! - portable (SSE2), the same loops for the baseline CPU.
+//!
+//! Fused multiply-adds are used on AVX-512F and FMA CPUs unless the `libm` feature asks for the
+//! bits every target computes. Every build adds each output's terms in the same order, so all of
+//! them give the same bits as the portable kernels, or, fused, the same bits as each other.
+
+use super::packed::{self, Dims};
+use crate::Scalar;
+use crate::scalar::Concrete;
+
+/// One build of the batched products.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Build {
+    /// AVX-512F; fused multiply-adds unless `libm` is on.
+    Avx512 {
+        /// Whether each term is added with one rounding.
+        fused: bool,
+    },
+    /// AVX2 and FMA, fused (never with `libm`).
+    Fma,
+    /// AVX2, every product and sum rounded.
+    Avx2,
+    /// The baseline x86_64 instruction set.
+    Portable,
+}
+
+impl Build {
+    /// The build this CPU runs: decided when the program is built for AVX-512F, otherwise
+    /// by asking the CPU (with `std`), otherwise the build the program was compiled for.
+    pub(crate) fn host() -> Self {
+        let fused = !cfg!(feature = "libm");
+        #[cfg(target_feature = "avx512f")]
+        return Build::Avx512 { fused };
+        #[cfg(all(feature = "std", not(target_feature = "avx512f")))]
+        {
+            if std::is_x86_feature_detected!("avx512f") {
+                return Build::Avx512 { fused };
+            }
+            if std::is_x86_feature_detected!("avx2") {
+                return if fused && std::is_x86_feature_detected!("fma") {
+                    Build::Fma
+                } else {
+                    Build::Avx2
+                };
+            }
+        }
+        #[cfg(all(target_feature = "avx2", target_feature = "fma"))]
+        return if fused { Build::Fma } else { Build::Avx2 };
+        #[cfg(all(target_feature = "avx2", not(target_feature = "fma")))]
+        return Build::Avx2;
+        #[allow(unreachable_code)]
+        Build::Portable
+    }
+
+    /// Whether this build adds each term with one rounding.
+    pub(crate) fn fused(self) -> bool {
+        matches!(self, Build::Avx512 { fused: true } | Build::Fma)
+    }
+
+    /// Every build this CPU can run, for the tests.
+    #[cfg(all(test, feature = "std"))]
+    pub(crate) fn all_on_this_cpu() -> std::vec::Vec<Self> {
+        let mut builds = std::vec![Build::Portable];
+        if std::is_x86_feature_detected!("avx2") {
+            builds.push(Build::Avx2);
+            if std::is_x86_feature_detected!("fma") {
+                builds.push(Build::Fma);
+            }
+        }
+        if std::is_x86_feature_detected!("avx512f") {
+            builds.push(Build::Avx512 { fused: false });
+            builds.push(Build::Avx512 { fused: true });
+        }
+        builds
+    }
+}
+
+/// Defines, for one kernel of [`packed`], its builds for AVX-512F, AVX2 with FMA and AVX2, and
+/// the non-generic entry points for `f32` and `f64` that run the build chosen.
+macro_rules! host_kernel {
+    (
+        $kernel:ident, $avx512:ident, $fma:ident, $avx2:ident, $run:ident,
+        f32: $f32:ident, f64: $f64:ident
+    ) => {
+        /// The kernel compiled for AVX-512F.
+        #[target_feature(enable = "avx512f")]
+        fn $avx512<T: Scalar, const FUSED: bool, const WIDE: usize>(
+            out: &mut [T],
+            a: &[T],
+            b: &[T],
+            dims: Dims,
+        ) {
+            packed::$kernel::<T, FUSED, WIDE>(out, a, b, dims)
+        }
+
+        /// The kernel compiled for AVX2 and FMA, fused.
+        #[target_feature(enable = "avx2,fma")]
+        fn $fma<T: Scalar, const WIDE: usize>(out: &mut [T], a: &[T], b: &[T], dims: Dims) {
+            packed::$kernel::<T, true, WIDE>(out, a, b, dims)
+        }
+
+        /// The kernel compiled for AVX2.
+        #[target_feature(enable = "avx2")]
+        fn $avx2<T: Scalar, const WIDE: usize>(out: &mut [T], a: &[T], b: &[T], dims: Dims) {
+            packed::$kernel::<T, false, WIDE>(out, a, b, dims)
+        }
+
+        /// Runs `build` of the kernel, with `NARROW` outputs per register block on AVX2 and
+        /// the baseline and `WIDE` on AVX-512F.
+        #[inline(always)]
+        fn $run<T: Scalar, const NARROW: usize, const WIDE: usize>(
+            build: Build,
+            out: &mut [T],
+            a: &[T],
+            b: &[T],
+            dims: Dims,
+        ) {
+            // SAFETY (every arm): each build runs only when `build` names it, and a `Build`
+            // other than `Portable` comes from `Build::host` (or the tests' `all_on_this_cpu`),
+            // which return it only when the CPU has the instructions the build is compiled for.
+            #[allow(unsafe_code)]
+            match build {
+                Build::Avx512 { fused: true } => unsafe {
+                    $avx512::<T, true, WIDE>(out, a, b, dims)
+                },
+                Build::Avx512 { fused: false } => unsafe {
+                    $avx512::<T, false, WIDE>(out, a, b, dims)
+                },
+                Build::Fma => unsafe { $fma::<T, NARROW>(out, a, b, dims) },
+                Build::Avx2 => unsafe { $avx2::<T, NARROW>(out, a, b, dims) },
+                Build::Portable => packed::$kernel::<T, false, NARROW>(out, a, b, dims),
+            }
+        }
+
+        /// The kernel on `f32`, in the build `build`: compiled here, once.
+        #[inline(never)]
+        pub(crate) fn $f32(build: Build, out: &mut [f32], a: &[f32], b: &[f32], dims: Dims) {
+            $run::<f32, 16, 32>(build, out, a, b, dims)
+        }
+
+        /// The kernel on `f64`, in the build `build`: compiled here, once.
+        #[inline(never)]
+        pub(crate) fn $f64(build: Build, out: &mut [f64], a: &[f64], b: &[f64], dims: Dims) {
+            $run::<f64, 8, 16>(build, out, a, b, dims)
+        }
+    };
+}
+
+host_kernel!(
+    affine_rows, affine_rows_avx512, affine_rows_fma, affine_rows_avx2, affine_rows_in,
+    f32: affine_rows_f32, f64: affine_rows_f64
+);
+host_kernel!(
+    rows_times_transpose, rows_times_transpose_avx512, rows_times_transpose_fma,
+    rows_times_transpose_avx2, rows_times_transpose_in,
+    f32: rows_times_transpose_f32, f64: rows_times_transpose_f64
+);
+host_kernel!(
+    add_transpose_times, add_transpose_times_avx512, add_transpose_times_fma,
+    add_transpose_times_avx2, add_transpose_times_in,
+    f32: add_transpose_times_f32, f64: add_transpose_times_f64
+);
+
+/// The three batched products, in a given build.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Product {
+    /// `Z += X W`: `out` is `Z`, `a` is `X`, `b` is `W`.
+    AffineRows,
+    /// `Z += D W^T`: `out` is `Z`, `a` is `D`, `b` is `W` (`cols x inner`).
+    RowsTimesTranspose,
+    /// `G += U^T D`: `out` is `G` (`inner x cols`), `a` is `U`, `b` is `D`.
+    AddTransposeTimes,
+}
+
+/// Runs `product` in `build` on slices of any [`Scalar`]: one call into the non-generic
+/// function for its concrete type.
+#[inline(always)]
+pub(crate) fn run<T: Scalar>(
+    product: Product,
+    build: Build,
+    out: &mut [T],
+    a: &[T],
+    b: &[T],
+    dims: Dims,
+) {
+    match (T::concrete(out, [a, b]), product) {
+        (Concrete::F32(out, [a, b]), Product::AffineRows) => {
+            affine_rows_f32(build, out, a, b, dims)
+        }
+        (Concrete::F64(out, [a, b]), Product::AffineRows) => {
+            affine_rows_f64(build, out, a, b, dims)
+        }
+        (Concrete::F32(out, [a, b]), Product::RowsTimesTranspose) => {
+            rows_times_transpose_f32(build, out, a, b, dims)
+        }
+        (Concrete::F64(out, [a, b]), Product::RowsTimesTranspose) => {
+            rows_times_transpose_f64(build, out, a, b, dims)
+        }
+        (Concrete::F32(out, [a, b]), Product::AddTransposeTimes) => {
+            add_transpose_times_f32(build, out, a, b, dims)
+        }
+        (Concrete::F64(out, [a, b]), Product::AddTransposeTimes) => {
+            add_transpose_times_f64(build, out, a, b, dims)
+        }
+    }
+}
