@@ -264,16 +264,34 @@ fn products<T: Scalar, const FUSED: bool, const WIDE: usize>(
     dims: Dims,
     pack: impl FnMut(usize, usize, &mut [[T; WIDE]]),
 ) -> usize {
-    // A buffer no larger than the panel needs: clearing a long one would cost more than a
-    // small product.
-    let rows = dims.inner.min(panel_rows::<T, WIDE>());
-    if rows <= 16 {
-        products_in::<T, FUSED, WIDE, 16>(z, x, dims, pack)
-    } else if rows <= 64 {
-        products_in::<T, FUSED, WIDE, 64>(z, x, dims, pack)
+    let needed = dims.inner.min(panel_rows::<T, WIDE>());
+    with_panel(needed, |buffer| {
+        products_in::<T, FUSED, WIDE>(z, x, dims, pack, buffer)
+    })
+}
+
+/// Runs `f` with a cleared panel buffer of at least `needed` rows (up to 256), no larger than
+/// it must be: clearing 16 KiB would cost more than a small product. `f` is called in one
+/// place, so the kernel it runs is compiled once, not once per buffer size.
+#[inline(always)]
+fn with_panel<T: Scalar, const WIDE: usize, R>(
+    needed: usize,
+    f: impl FnOnce(&mut [[T; WIDE]]) -> R,
+) -> R {
+    let mut small;
+    let mut medium;
+    let mut large;
+    let buffer: &mut [[T; WIDE]] = if needed <= 16 {
+        small = Panel([[T::zero(); WIDE]; 16]);
+        &mut small.0
+    } else if needed <= 64 {
+        medium = Panel([[T::zero(); WIDE]; 64]);
+        &mut medium.0
     } else {
-        products_in::<T, FUSED, WIDE, 256>(z, x, dims, pack)
-    }
+        large = Panel([[T::zero(); WIDE]; 256]);
+        &mut large.0
+    };
+    f(buffer)
 }
 
 /// Rows of a packed panel: as many blocks of `WIDE` values as fit in [`PANEL_BYTES`].
@@ -282,18 +300,17 @@ fn panel_rows<T, const WIDE: usize>() -> usize {
     (PANEL_BYTES / core::mem::size_of::<[T; WIDE]>()).clamp(1, 256)
 }
 
-/// [`products`] with a panel buffer of `P` rows.
+/// [`products`] with a panel buffer.
 #[inline(always)]
-fn products_in<T: Scalar, const FUSED: bool, const WIDE: usize, const P: usize>(
+fn products_in<T: Scalar, const FUSED: bool, const WIDE: usize>(
     z: &mut [T],
     x: &[T],
     dims: Dims,
     mut pack: impl FnMut(usize, usize, &mut [[T; WIDE]]),
+    buffer: &mut [[T; WIDE]],
 ) -> usize {
     let Dims { rows, inner, cols } = dims;
-    let mut buffer = Panel([[T::zero(); WIDE]; P]);
-    let buffer = &mut buffer.0;
-    let step = P.min(panel_rows::<T, WIDE>());
+    let step = buffer.len().min(panel_rows::<T, WIDE>());
     let blocks = cols / WIDE;
     for c in 0..blocks {
         let mut first = 0;
@@ -453,29 +470,23 @@ pub(crate) fn add_transpose_times<T: Scalar, const FUSED: bool, const WIDE: usiz
     d: &[T],
     dims: Dims,
 ) {
-    let step = panel_rows::<T, WIDE>();
-    if dims.rows <= 16 {
-        add_transpose_times_in::<T, FUSED, WIDE, 16>(g, u, d, dims, step)
-    } else if dims.rows <= 64 || step <= 64 {
-        add_transpose_times_in::<T, FUSED, WIDE, 64>(g, u, d, dims, step)
-    } else {
-        add_transpose_times_in::<T, FUSED, WIDE, 256>(g, u, d, dims, step)
-    }
+    let needed = dims.rows.min(panel_rows::<T, WIDE>());
+    with_panel(needed, |buffer| {
+        add_transpose_times_in::<T, FUSED, WIDE>(g, u, d, dims, buffer)
+    })
 }
 
-/// [`add_transpose_times`] with a panel buffer of `P` samples.
+/// [`add_transpose_times`] with a panel buffer.
 #[inline(always)]
-fn add_transpose_times_in<T: Scalar, const FUSED: bool, const WIDE: usize, const P: usize>(
+fn add_transpose_times_in<T: Scalar, const FUSED: bool, const WIDE: usize>(
     g: &mut [T],
     u: &[T],
     d: &[T],
     dims: Dims,
-    step: usize,
+    buffer: &mut [[T; WIDE]],
 ) {
     let Dims { rows, inner, cols } = dims;
-    let step = step.min(P);
-    let mut buffer = Panel([[T::zero(); WIDE]; P]);
-    let buffer = &mut buffer.0;
+    let step = buffer.len().min(panel_rows::<T, WIDE>());
     let blocks = cols / WIDE;
     for c in 0..blocks {
         let mut first = 0;
