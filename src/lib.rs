@@ -60,7 +60,7 @@ pub mod network {
 pub mod schema {
     pub use crate::module::randomize_tensors;
     pub use crate::module::schema::{
-        Domain, Init, Item, LayerInfo, OnnxOp, Persist, Role, TensorInfo, Torch,
+        Domain, Init, Item, LayerInfo, OnnxOp, Persist, Role, TensorInfo, Torch, project,
     };
     pub use crate::module::{FieldError, FieldReader, FieldWriter};
     pub use crate::module::{NamedTensor, for_each_tensor};

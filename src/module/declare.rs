@@ -180,7 +180,9 @@ macro_rules! layer {
                     };
                     f($crate::schema::Item::Tensor(
                         &info,
-                        values.each_mut().map(|v| $crate::kernels::Flat::<$t>::flat_mut(&mut v.$field)),
+                        $crate::schema::project(&mut values, |v| {
+                            $crate::kernels::Flat::<$t>::flat_mut(&mut v.$field)
+                        }),
                     ));
                 })*
             }

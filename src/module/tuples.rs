@@ -18,7 +18,7 @@ use rand::Rng;
 use super::api::Module;
 use super::ends_with::EndsWith;
 use super::layers::{AnyWidth, InputWidth, Layers};
-use super::schema::{Item, Persist};
+use super::schema::{Item, Persist, project};
 use crate::Scalar;
 
 // A one-element tuple is its element.
@@ -121,7 +121,7 @@ impl<T: Scalar, A: Persist<T>> Persist<T> for (A,) {
         f: &mut impl FnMut(Item<'_, [&mut [T]; M]>),
     ) {
         f(Item::Begin);
-        A::walk_items(values.each_mut().map(|v| &mut v.0), f);
+        A::walk_items(project(&mut values, |v| &mut v.0), f);
         f(Item::End);
     }
 }
@@ -304,7 +304,7 @@ macro_rules! tuple_module {
                 f: &mut impl FnMut(Item<'_, [&mut [T]; M]>),
             ) {
                 f(Item::Begin);
-                $($L::walk_items(values.each_mut().map(|v| &mut v.$idx), f);)+
+                $($L::walk_items(project(&mut values, |v| &mut v.$idx), f);)+
                 f(Item::End);
             }
         }
