@@ -29,6 +29,7 @@ mod dispatch;
 pub mod arm_dsp;
 mod blocks;
 mod elementwise;
+mod exp;
 mod flat;
 #[cfg(all(target_arch = "x86_64", any(feature = "std", target_feature = "avx2")))]
 mod host_products;
@@ -45,6 +46,7 @@ pub use elementwise::{
     add_assign, at_least, axpy, axpy_slice, map, masked_scale, running_average,
     running_average_step, softmax, softmax_backward, update_slice, zip_map, zip3_map,
 };
+pub use exp::exp_all;
 pub use flat::Flat;
 pub use linear_algebra::{
     add_transpose_times, affine, affine_rows, fused_multiply_add, mat_mat, mat_vec, outer_acc,
@@ -248,7 +250,7 @@ mod tests {
             assert_eq!(g, unfused.grad, "{shape}");
 
             // Every build of the host kernels this CPU runs, fused or not.
-            #[cfg(target_arch = "x86_64")]
+            #[cfg(all(target_arch = "x86_64", feature = "std"))]
             {
                 use super::host_products::{Build, Product, run};
                 use super::packed::Dims;
@@ -340,24 +342,46 @@ mod tests {
 
     /// Every build of the host products on `f32` (the type nets use), against plain loops, on
     /// random shapes: odd widths, every row-block remainder, panels cut short.
-    #[cfg(target_arch = "x86_64")]
+    #[cfg(all(target_arch = "x86_64", feature = "std"))]
     #[test]
     fn host_products_on_f32_equal_plain_loops_on_random_shapes() {
-        use super::host_products::{Build, Product, run};
-        use super::packed::Dims;
         use std::vec::Vec;
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = move |below: usize| {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((state >> 33) as usize) % below
-        };
+        let mut next = sequence();
         let mut shapes: Vec<(usize, usize, usize)> = (0..60)
             .map(|_| (1 + next(40), 1 + next(90), 1 + next(140)))
             .collect();
         shapes.extend([(64, 300, 40), (7, 700, 33), (200, 9, 70), (3, 5, 200)]);
-        for (rows, inner, cols) in shapes {
+        host_products_equal_plain_loops(&shapes);
+    }
+
+    /// The same on a few small shapes, for Miri (which runs the portable build: it reports no
+    /// AVX to the program).
+    #[cfg(all(target_arch = "x86_64", feature = "std"))]
+    #[test]
+    fn host_products_on_small_shapes() {
+        host_products_equal_plain_loops(&[(1, 3, 5), (6, 2, 9), (9, 17, 3)]);
+    }
+
+    /// A generator of numbers below a bound, for shapes and values.
+    fn sequence() -> impl FnMut(usize) -> usize {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        move |below: usize| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((state >> 33) as usize) % below
+        }
+    }
+
+    /// Every build of the host products this CPU runs, on `f32`, against plain loops that add
+    /// the terms in the same order (fused where the build fuses), to the bit.
+    #[cfg(all(target_arch = "x86_64", feature = "std"))]
+    fn host_products_equal_plain_loops(shapes: &[(usize, usize, usize)]) {
+        use super::host_products::{Build, Product, run};
+        use super::packed::Dims;
+        use std::vec::Vec;
+        let mut next = sequence();
+        for &(rows, inner, cols) in shapes {
             let mut values = |n: usize| -> Vec<f32> {
                 (0..n).map(|_| next(2001) as f32 / 1000.0 - 1.0).collect()
             };
@@ -367,7 +391,7 @@ mod tests {
             let d = values(rows * cols);
             let g0 = values(inner * cols);
             for build in Build::all_on_this_cpu() {
-                let m = |acc: f32, a: f32, b: f32| {
+                let m = |acc: f32, a: f32, b: f32| -> f32 {
                     if build.fused() {
                         a.mul_add(b, acc)
                     } else {
