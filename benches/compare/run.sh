@@ -2,7 +2,8 @@
 # Runs the workloads on constnet, a naive Rust MLP, candle, PyTorch and onnxruntime in one go,
 # one thread each, and prints one table: each peer's figure and constnet's speed relative to it
 # (above 1: constnet is faster). Needs Python with torch (onnxruntime and onnx optional); set
-# PYTHON to choose it.
+# PYTHON to choose it. Every harness times with the process's CPU time (user + system), so a
+# busy neighbour on a shared machine is not counted; CONSTNET_TIMING=wall for the wall clock.
 set -euo pipefail
 cd "$(dirname "$0")"
 python="${PYTHON:-python3}"
@@ -23,8 +24,12 @@ def shown(value, unit):
     while unit in steps and value >= steps[unit][0]:
         value, unit = value / steps[unit][0], steps[unit][1]
     return f"{value:.3g} {unit}"
+import os
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
-print(f"machine: {cpu}, one thread")
+flags = next((l.split(":", 1)[1].split() for l in open("/proc/cpuinfo") if l.startswith("flags")), [])
+vector = [f for f in ("sse4_2", "avx", "avx2", "fma", "avx512f", "avx512vl", "avx512_bf16") if f in flags]
+clock = "wall clock" if os.environ.get("CONSTNET_TIMING") == "wall" else "process CPU time"
+print(f"machine: {cpu} ({' '.join(vector)}), one thread, {clock}")
 print("| workload | constnet | peer | peer's figure | constnet's speed / peer's |")
 print("|---|---|---|---|---|")
 for r in rows:

@@ -1,7 +1,9 @@
 //! The workloads of `benches/README.md` on candle (CPU), printed as JSON lines like the other
 //! harnesses. `run.sh` runs it with `RAYON_NUM_THREADS=1`.
 
-use std::time::Instant;
+#[path = "../clock.rs"]
+mod clock;
+use clock::Clock;
 
 use candle_core::{D, DType, Device, Module, Result, Tensor};
 use candle_nn::{AdamW, Linear, Optimizer, ParamsAdamW, VarBuilder, VarMap, linear, ops};
@@ -12,11 +14,11 @@ fn median_seconds(calls: usize, mut f: impl FnMut() -> Result<()>) -> Result<f64
     }
     let mut rounds = Vec::new();
     for _ in 0..15 {
-        let start = Instant::now();
+        let start = Clock::start();
         for _ in 0..calls {
             f()?;
         }
-        rounds.push(start.elapsed().as_secs_f64() / calls as f64);
+        rounds.push(start.seconds() / calls as f64);
     }
     rounds.sort_by(f64::total_cmp);
     Ok(rounds[rounds.len() / 2])
@@ -126,7 +128,7 @@ fn main() -> Result<()> {
     };
     let mut adam = AdamW::new(varmap.all_vars(), params)?;
     let train = n - test;
-    let start = Instant::now();
+    let start = Clock::start();
     for _ in 0..20 {
         for b in (0..train).step_by(32) {
             let len = 32.min(train - b);
@@ -137,7 +139,7 @@ fn main() -> Result<()> {
             adam.backward_step(&loss)?;
         }
     }
-    let seconds = start.elapsed().as_secs_f64();
+    let seconds = start.seconds();
     report("W2-B", 20.0 * train as f64 / seconds / 1e3, "k samples/s");
     let guesses = net.logits(&test_x)?.argmax(D::Minus1)?;
     let right = guesses

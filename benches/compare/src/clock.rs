@@ -1,0 +1,37 @@
+//! The harnesses' clock: the process's CPU time (user + system, every thread), so that a busy
+//! neighbour on a shared machine does not count as our time; `CONSTNET_TIMING=wall` switches to
+//! the wall clock.
+
+use std::time::Instant;
+
+/// A point in time on the clock chosen by `CONSTNET_TIMING`.
+pub enum Clock {
+    /// CPU time of this process so far.
+    Cpu(cpu_time::ProcessTime),
+    /// The wall clock.
+    Wall(Instant),
+}
+
+impl Clock {
+    /// Now.
+    pub fn start() -> Self {
+        if wall() {
+            Clock::Wall(Instant::now())
+        } else {
+            Clock::Cpu(cpu_time::ProcessTime::now())
+        }
+    }
+
+    /// Seconds since `start`.
+    pub fn seconds(&self) -> f64 {
+        match self {
+            Clock::Cpu(start) => start.elapsed().as_secs_f64(),
+            Clock::Wall(start) => start.elapsed().as_secs_f64(),
+        }
+    }
+}
+
+/// Whether `CONSTNET_TIMING=wall` asks for the wall clock.
+pub fn wall() -> bool {
+    std::env::var("CONSTNET_TIMING").is_ok_and(|v| v == "wall")
+}
