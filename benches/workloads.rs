@@ -73,6 +73,22 @@ fn w1b_batched(c: &mut Criterion) {
     group.bench_function("C 784-128-64-10, batch 64", |bench| {
         bench.iter(|| net.forward_batch(black_box(&*batch)))
     });
+    // Per-sample throughput should not fall as the batch grows: batches of 1, 4 and 8 of the
+    // same samples, in samples per second like batch 64.
+    fn batch_of<const K: usize>(
+        group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+        net: &NetC,
+        batch: &[[f32; 784]; 64],
+    ) {
+        let first: &[[f32; 784]; K] = batch.first_chunk().expect("64 samples");
+        group.throughput(Throughput::Elements(K as u64));
+        group.bench_function(format!("C 784-128-64-10, batch {K}"), |bench| {
+            bench.iter(|| net.forward_batch(black_box(first)))
+        });
+    }
+    batch_of::<1>(&mut group, &net, &batch);
+    batch_of::<4>(&mut group, &net, &batch);
+    batch_of::<8>(&mut group, &net, &batch);
     group.finish();
 }
 

@@ -45,4 +45,12 @@ for r in rows:
     else:
         ratio = f"{r['value'] / mine['value']:.2f}"
     print(f"| {r['workload']} | {shown(mine['value'], mine['unit'])} | {r['library']} | {shown(r['value'], r['unit'])} | {ratio} |")
+compared = {r["workload"] for r in rows if r["library"] != "constnet"}
+alone = [r for r in ours.values() if r["workload"] not in compared]
+if alone:
+    print()
+    print("| constnet alone | figure |")
+    print("|---|---|")
+    for r in alone:
+        print(f"| {r['workload']} | {shown(r['value'], r['unit'])} |")
 PY

@@ -93,9 +93,10 @@ const SMALL_LAYER: usize = 4096;
 #[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
 const FUSED_BUILD: bool = cfg!(all(target_feature = "fma", not(feature = "libm")));
 
-/// [`affine_rows`] on x86_64 hosts for a few samples of a small layer, compiled for its widths: blocks of 64
-/// outputs first, then 32, 16 and 8 (8, 4, 2 or 1 AVX registers of independent sums), each
-/// over all inputs.
+/// [`affine_rows`] on x86_64 hosts for a few samples of a small layer, compiled for its
+/// widths: blocks of 32 outputs, then 8 (4 AVX registers of independent sums, or 1), each over
+/// all inputs. (Blocks of 64 and 16 as well were no faster on these layers, and each block size
+/// is compiled again for every small shape in the user's crate.)
 #[cfg(all(target_arch = "x86_64", any(feature = "std", target_feature = "avx2")))]
 #[inline(always)]
 fn affine_rows_small<
@@ -111,9 +112,7 @@ fn affine_rows_small<
 ) -> [[T; OUT]; K] {
     let mut out = [*b; K];
     for (z, x_k) in out.iter_mut().zip(x) {
-        let done = accumulate_blocks::<T, FUSED, 64, IN, OUT>(z, 0, w, x_k);
-        let done = accumulate_blocks::<T, FUSED, 32, IN, OUT>(z, done, w, x_k);
-        let done = accumulate_blocks::<T, FUSED, 16, IN, OUT>(z, done, w, x_k);
+        let done = accumulate_blocks::<T, FUSED, 32, IN, OUT>(z, 0, w, x_k);
         accumulate_columns::<T, FUSED, 8, IN, OUT>(z, done, w, x_k);
     }
     out

@@ -160,6 +160,28 @@ fn main() {
         black_box(c.forward_batch(black_box(&*batch)));
     });
     report("W1b-C", "constnet", 64.0 / per_batch / 1e3, "k samples/s");
+    // Per-sample throughput at smaller batches of the same samples (it should not fall as the
+    // batch grows): batch 1 and batch 8.
+    let one: &[[f32; 784]; 1] = batch.first_chunk().unwrap();
+    let per_one = median_seconds(2_000, || {
+        black_box(c.forward_batch(black_box(one)));
+    });
+    report(
+        "W1b-C batch 1",
+        "constnet",
+        1.0 / per_one / 1e3,
+        "k samples/s",
+    );
+    let eight: &[[f32; 784]; 8] = batch.first_chunk().unwrap();
+    let per_eight = median_seconds(500, || {
+        black_box(c.forward_batch(black_box(eight)));
+    });
+    report(
+        "W1b-C batch 8",
+        "constnet",
+        8.0 / per_eight / 1e3,
+        "k samples/s",
+    );
 
     // W2-B: net B on digits, batch 32, Adam 1e-3, 20 epochs: samples/s (the median of 7
     // trainings from fresh nets, as one training takes only milliseconds) and the held-out
