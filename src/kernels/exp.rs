@@ -25,10 +25,16 @@ const LANES: usize = 8;
 /// were.
 #[inline(always)]
 pub fn exp_of_difference<T: Scalar, const N: usize>(z: &[T; N], shift: T) -> [T; N] {
+    let mut out = *z;
     if cfg!(feature = "libm") || T::BYTES != 4 {
-        return super::map(z, |zi| crate::math::exp(zi - shift));
+        for o in out.iter_mut() {
+            *o = crate::math::exp(*o - shift);
+        }
+        return out;
     }
-    let mut out = super::map(z, |zi| zi - shift);
+    for o in out.iter_mut() {
+        *o = *o - shift;
+    }
     exp_all(&mut out);
     out
 }
