@@ -25,16 +25,10 @@ const LANES: usize = 8;
 /// were.
 #[inline(always)]
 pub fn exp_of_difference<T: Scalar, const N: usize>(z: &[T; N], shift: T) -> [T; N] {
-    let mut out = *z;
     if cfg!(feature = "libm") || T::BYTES != 4 {
-        for o in out.iter_mut() {
-            *o = crate::math::exp(*o - shift);
-        }
-        return out;
+        return super::map(z, |zi| crate::math::exp(zi - shift));
     }
-    for o in out.iter_mut() {
-        *o = *o - shift;
-    }
+    let mut out = super::map(z, |zi| zi - shift);
     exp_all(&mut out);
     out
 }
