@@ -100,7 +100,8 @@ pub fn update_slice<T: Scalar>(y: &mut [T], x: &[T], f: impl Fn(T, T) -> T) {
 #[inline(always)]
 pub fn softmax<T: Scalar, const N: usize>(z: &[T; N]) -> [T; N] {
     let shift = super::max(z);
-    let mut out = super::exp_of_difference(z, shift);
+    let mut out = map(z, |zi| zi - shift);
+    super::exp_all(&mut out);
     let total = super::sum(&out);
     let inv = T::one() / total;
     for o in out.iter_mut() {

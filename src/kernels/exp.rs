@@ -18,21 +18,6 @@ use crate::scalar::Concrete;
 /// Lanes computed together: one AVX register of `f32`, two SSE ones.
 const LANES: usize = 8;
 
-/// `exp(z_i - shift)` for every value: softmax's and the softmax losses' exponentials.
-///
-/// With `libm` (and for `f64`) one pass, each value through [`math::exp`](crate::math::exp), as
-/// before the vector path existed: the microcontroller builds' instruction counts stay as they
-/// were.
-#[inline(always)]
-pub fn exp_of_difference<T: Scalar, const N: usize>(z: &[T; N], shift: T) -> [T; N] {
-    if cfg!(feature = "libm") || T::BYTES != 4 {
-        return super::map(z, |zi| crate::math::exp(zi - shift));
-    }
-    let mut out = super::map(z, |zi| zi - shift);
-    exp_all(&mut out);
-    out
-}
-
 /// `v = exp(v)` for every value.
 #[inline(always)]
 pub fn exp_all<T: Scalar>(values: &mut [T]) {

@@ -46,7 +46,7 @@ pub use elementwise::{
     add_assign, at_least, axpy, axpy_slice, map, masked_scale, running_average,
     running_average_step, softmax, softmax_backward, update_slice, zip_map, zip3_map,
 };
-pub use exp::{exp_all, exp_of_difference};
+pub use exp::exp_all;
 pub use flat::Flat;
 pub use linear_algebra::{
     add_transpose_times, affine, affine_rows, fused_multiply_add, mat_mat, mat_vec, outer_acc,
