@@ -100,8 +100,7 @@ pub fn update_slice<T: Scalar>(y: &mut [T], x: &[T], f: impl Fn(T, T) -> T) {
 #[inline(always)]
 pub fn softmax<T: Scalar, const N: usize>(z: &[T; N]) -> [T; N] {
     let shift = super::max(z);
-    let mut out = map(z, |zi| zi - shift);
-    super::exp_all(&mut out);
+    let mut out = map(z, |zi| crate::math::exp(zi - shift));
     let total = super::sum(&out);
     let inv = T::one() / total;
     for o in out.iter_mut() {

@@ -47,8 +47,7 @@ impl<T: Scalar, const N: usize> Loss<T, N> for Nllm {
 impl<T: Scalar, const N: usize> FusedLoss<T, N> for Nllm {
     fn value_from_logits(&self, z: &[T; N], y: &[T; N]) -> T {
         let shift = kernels::max(z);
-        let mut shifted = kernels::map(z, |zi| zi - shift);
-        kernels::exp_all(&mut shifted);
+        let shifted = kernels::map(z, |zi| math::exp(zi - shift));
         let log_sum_exp = shift + math::ln(kernels::sum(&shifted));
         let terms = kernels::zip_map(z, y, |zi, yi| yi * (log_sum_exp - zi));
         kernels::sum(&terms)
