@@ -29,7 +29,6 @@ mod dispatch;
 pub mod arm_dsp;
 mod blocks;
 mod elementwise;
-mod exp;
 mod flat;
 #[cfg(all(target_arch = "x86_64", any(feature = "std", target_feature = "avx2")))]
 mod host_products;
@@ -46,7 +45,6 @@ pub use elementwise::{
     add_assign, at_least, axpy, axpy_slice, map, masked_scale, running_average,
     running_average_step, softmax, softmax_backward, update_slice, zip_map, zip3_map,
 };
-pub use exp::exp_all;
 pub use flat::Flat;
 pub use linear_algebra::{
     add_transpose_times, affine, affine_rows, fused_multiply_add, mat_mat, mat_vec, outer_acc,
