@@ -8,7 +8,8 @@
 //! of five builds of the loops per shape.
 //!
 //! The builds, chosen by [`Build::host`] (one check of the CPU, cached by `std`):
-//! - AVX-512F, 32 outputs per register block for f32 (two 16-lane registers) and 16 for f64;
+//! - AVX-512F, 32 outputs per register block for f32 (two 16-lane registers) and 16 for f64,
+//!   for products of 64 columns or more (narrower ones run the AVX2+FMA or AVX2 build);
 //! - AVX2 with FMA, and AVX2 alone, 16 outputs per block for f32 and 8 for f64;
 //! - portable (SSE2), the same loops for the baseline CPU.
 //!
