@@ -38,30 +38,28 @@ pub(crate) enum Build {
 }
 
 impl Build {
-    /// The build this CPU runs: decided when the program is built for AVX-512F, otherwise
-    /// by asking the CPU (with `std`), otherwise the build the program was compiled for.
+    /// The build this CPU runs: AVX-512F when the program is built for it or (with `std`) the
+    /// CPU has it; otherwise the AVX2 rule every dispatched kernel follows
+    /// ([`dispatch::host`](super::dispatch::host), or the build the program was compiled for).
+    #[allow(unreachable_code)] // which `return` is compiled depends on the target's features
     pub(crate) fn host() -> Self {
         let fused = !cfg!(feature = "libm");
         #[cfg(target_feature = "avx512f")]
         return Build::Avx512 { fused };
         #[cfg(all(feature = "std", not(target_feature = "avx512f")))]
-        {
-            if std::is_x86_feature_detected!("avx512f") {
-                return Build::Avx512 { fused };
-            }
-            if std::is_x86_feature_detected!("avx2") {
-                return if fused && std::is_x86_feature_detected!("fma") {
-                    Build::Fma
-                } else {
-                    Build::Avx2
-                };
-            }
+        if std::is_x86_feature_detected!("avx512f") {
+            return Build::Avx512 { fused };
         }
+        #[cfg(all(feature = "std", not(target_feature = "avx2")))]
+        return match super::dispatch::host() {
+            super::dispatch::Host::Fma => Build::Fma,
+            super::dispatch::Host::Avx2 => Build::Avx2,
+            super::dispatch::Host::Portable => Build::Portable,
+        };
         #[cfg(all(target_feature = "avx2", target_feature = "fma"))]
         return if fused { Build::Fma } else { Build::Avx2 };
         #[cfg(all(target_feature = "avx2", not(target_feature = "fma")))]
         return Build::Avx2;
-        #[allow(unreachable_code)]
         Build::Portable
     }
 

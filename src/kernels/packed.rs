@@ -87,19 +87,19 @@ macro_rules! for_row_blocks {
 // inline `from_fn` into these kernels, and then kept the accumulators in memory (measured: the
 // AVX2 build of `affine_rows` took 28% longer).
 
-/// Runs `$body` over the columns from `$j` to `$end` in blocks of 8, then 4, 2 and 1, with `$b`
+/// Runs `$body` over the columns from `$j` to `$end` in blocks of [`TAIL`] (8), then 4, 2 and 1, with `$b`
 /// a constant, the block's width, and `$j` its first column (advanced past it): the last outputs
 /// as register blocks of their own width, not loops of `axpy` sweeps (which cost a small layer
 /// more than its products: 3 outputs of 16 inputs took 16 loops of 3).
 macro_rules! in_column_blocks {
     ($j:ident, $end:expr, |$b:ident| $body:expr) => {{
         let end = $end;
-        while $j + 8 <= end {
+        while $j + TAIL <= end {
             {
-                const $b: usize = 8;
+                const $b: usize = TAIL;
                 $body;
             }
-            $j += 8;
+            $j += TAIL;
         }
         if $j + 4 <= end {
             {
