@@ -93,6 +93,20 @@ impl Naive {
     }
 }
 
+/// Reports net C's throughput on the first `K` samples of `batch`, in samples per second.
+fn report_batch_of<const K: usize>(net: &NetC, batch: &[[f32; 784]; 64], calls: usize) {
+    let first: &[[f32; 784]; K] = batch.first_chunk().unwrap();
+    let per_call = median_seconds(calls, || {
+        black_box(net.forward_batch(black_box(first)));
+    });
+    report(
+        &format!("W1b-C batch {K}"),
+        "constnet",
+        K as f64 / per_call / 1e3,
+        "k samples/s",
+    );
+}
+
 fn main() {
     let mut rng = Pcg64Mcg::seed_from_u64(1);
     let random = |rng: &mut Pcg64Mcg, n: usize| -> Vec<f32> {
@@ -162,26 +176,8 @@ fn main() {
     report("W1b-C", "constnet", 64.0 / per_batch / 1e3, "k samples/s");
     // Per-sample throughput at smaller batches of the same samples (it should not fall as the
     // batch grows): batch 1 and batch 8.
-    let one: &[[f32; 784]; 1] = batch.first_chunk().unwrap();
-    let per_one = median_seconds(2_000, || {
-        black_box(c.forward_batch(black_box(one)));
-    });
-    report(
-        "W1b-C batch 1",
-        "constnet",
-        1.0 / per_one / 1e3,
-        "k samples/s",
-    );
-    let eight: &[[f32; 784]; 8] = batch.first_chunk().unwrap();
-    let per_eight = median_seconds(500, || {
-        black_box(c.forward_batch(black_box(eight)));
-    });
-    report(
-        "W1b-C batch 8",
-        "constnet",
-        8.0 / per_eight / 1e3,
-        "k samples/s",
-    );
+    report_batch_of::<1>(&c, &batch, 2_000);
+    report_batch_of::<8>(&c, &batch, 500);
 
     // W2-B: net B on digits, batch 32, Adam 1e-3, 20 epochs: samples/s (the median of 7
     // trainings from fresh nets, as one training takes only milliseconds) and the held-out
