@@ -21,7 +21,7 @@
 //! vector loops; `blocks` the portable register blocks of the matrix products, `packed` their
 //! cache-blocked x86_64 form on slices, `host_products` its builds per CPU, `linear_algebra` the
 //! products themselves; `optimizer_step` the
-//! per-weight update loops; `zeroable` the promise that zero bytes make a valid value; `quantized` the int8 arithmetic
+//! per-weight update loops; `parts` the same field of several values at once; `zeroable` the promise that zero bytes make a valid value; `quantized` the int8 arithmetic
 //! of TFLite's reference kernels, and `arm_dsp` the Arm DSP instructions its product uses.
 
 #[macro_use]
@@ -37,6 +37,7 @@ mod normalize;
 mod optimizer_step;
 #[cfg(all(target_arch = "x86_64", any(feature = "std", target_feature = "avx2")))]
 mod packed;
+mod parts;
 pub mod quantized;
 mod reduce;
 mod zeroable;
@@ -55,6 +56,7 @@ pub use normalize::{
     standardize_rows,
 };
 pub use optimizer_step::{step_with_state, step_with_two_states};
+pub use parts::parts_of_each;
 pub use reduce::{all_finite, argmax, dot, max, scale_all_finite, sum};
 #[cfg(feature = "alloc")]
 pub use zeroable::boxed_zeroed;

@@ -129,7 +129,7 @@ macro_rules! layer {
 
             #[inline]
             #[allow(unused_variables, clippy::unnecessary_cast)]
-            fn visit_items(&self, f: &mut impl FnMut($crate::schema::Item<'_, &[$t]>)) {
+            fn visit_items(&self, f: &mut dyn FnMut($crate::schema::Item<'_, &[$t]>)) {
                 #[allow(unused_imports)]
                 use $crate::schema::{Domain, Init, Torch};
                 f($crate::schema::Item::Layer(
@@ -157,7 +157,7 @@ macro_rules! layer {
             #[allow(unused_variables, unused_mut, clippy::unnecessary_cast)]
             fn walk_items<const M: usize>(
                 mut values: [&mut Self; M],
-                f: &mut impl FnMut($crate::schema::Item<'_, [&mut [$t]; M]>),
+                f: &mut dyn FnMut($crate::schema::Item<'_, [&mut [$t]; M]>),
             ) {
                 #[allow(unused_imports)]
                 use $crate::schema::{Domain, Init, Torch};

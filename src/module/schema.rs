@@ -293,22 +293,22 @@ pub trait Persist<T: Scalar> {
     const LAYERS: usize;
 
     /// Calls `f` with every step of the walk, for reading.
-    fn visit_items(&self, f: &mut impl FnMut(Item<'_, &[T]>));
+    fn visit_items(&self, f: &mut dyn FnMut(Item<'_, &[T]>));
 
     /// Calls `f` with every step of the walk over `M` values of this type at once, for
     /// writing.
     fn walk_items<const M: usize>(
         values: [&mut Self; M],
-        f: &mut impl FnMut(Item<'_, [&mut [T]; M]>),
+        f: &mut dyn FnMut(Item<'_, [&mut [T]; M]>),
     );
 }
 
 /// The same part of each of `M` values: what a [`Persist::walk_items`] hands on to a field.
 ///
-/// `part` is a plain function, not a closure, so this is compiled once per value type, part
-/// and `M`, and not again for every closure a walk is called with (the walks of a net's
-/// tuples and layers are generic over the caller's closure; projecting with a closure there
-/// made a copy of `core::array`'s `map` for each, a quarter of a small app's LLVM IR).
+/// `part` is a plain function, not a closure, and the walks take the caller's callback as a
+/// `dyn FnMut`, so this is compiled once per value type, part and `M`, and the projection is a
+/// single small loop rather than `core::array`'s `map` (whose five generic helpers, copied for
+/// every field and caller, were a fifth of a small app's LLVM IR).
 ///
 /// ```
 /// use constnet::schema::project;
@@ -324,5 +324,5 @@ pub fn project<'a, A: ?Sized, B: ?Sized, const M: usize>(
     values: &'a mut [&mut A; M],
     part: for<'x> fn(&'x mut A) -> &'x mut B,
 ) -> [&'a mut B; M] {
-    values.each_mut().map(|value| part(value))
+    crate::kernels::parts_of_each(values, part)
 }

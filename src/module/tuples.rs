@@ -110,7 +110,7 @@ impl<T: Scalar, A: Persist<T>> Persist<T> for (A,) {
     const STORED: usize = A::STORED;
     const LAYERS: usize = A::LAYERS;
     #[inline]
-    fn visit_items(&self, f: &mut impl FnMut(Item<'_, &[T]>)) {
+    fn visit_items(&self, f: &mut dyn FnMut(Item<'_, &[T]>)) {
         f(Item::Begin);
         self.0.visit_items(f);
         f(Item::End);
@@ -118,7 +118,7 @@ impl<T: Scalar, A: Persist<T>> Persist<T> for (A,) {
     #[inline]
     fn walk_items<const M: usize>(
         mut values: [&mut Self; M],
-        f: &mut impl FnMut(Item<'_, [&mut [T]; M]>),
+        f: &mut dyn FnMut(Item<'_, [&mut [T]; M]>),
     ) {
         f(Item::Begin);
         A::walk_items(project(&mut values, |v| &mut v.0), f);
@@ -292,7 +292,7 @@ macro_rules! tuple_module {
             const LAYERS: usize = 0 $(+ $L::LAYERS)+;
 
             #[inline]
-            fn visit_items(&self, f: &mut impl FnMut(Item<'_, &[T]>)) {
+            fn visit_items(&self, f: &mut dyn FnMut(Item<'_, &[T]>)) {
                 f(Item::Begin);
                 $(self.$idx.visit_items(f);)+
                 f(Item::End);
@@ -301,7 +301,7 @@ macro_rules! tuple_module {
             #[inline]
             fn walk_items<const M: usize>(
                 mut values: [&mut Self; M],
-                f: &mut impl FnMut(Item<'_, [&mut [T]; M]>),
+                f: &mut dyn FnMut(Item<'_, [&mut [T]; M]>),
             ) {
                 f(Item::Begin);
                 $($L::walk_items(project(&mut values, |v| &mut v.$idx), f);)+
