@@ -297,6 +297,10 @@ pub trait Persist<T: Scalar> {
 
     /// Calls `f` with every step of the walk over `M` values of this type at once, for
     /// writing.
+    ///
+    /// The callback is a `dyn FnMut` so that each layer's walk is compiled once per `M`, not
+    /// again for every caller's closure.
+    #[allow(clippy::type_complexity)] // the item type is the signature; an alias would hide it
     fn walk_items<const M: usize>(
         values: [&mut Self; M],
         f: &mut dyn FnMut(Item<'_, [&mut [T]; M]>),
