@@ -105,7 +105,7 @@ pub mod prelude {
     pub use crate::optim::{Adadelta, Adam, Momentum, Optimizer, Sgd, WeightDecay};
     pub use crate::persist::WeightFile;
     pub use crate::rng::{Pcg64Mcg, SeedableRng};
-    pub use crate::train::{EarlyStopping, Reduction, Trainer, evaluate};
+    pub use crate::train::{EarlyStopping, Reduction, StepBuffers, Trainer, evaluate};
     pub use crate::{
         BatchNorm, Dropout, EndsWith, Footprint, Int8Import, Int8Linear, Int8Module, Int8Net,
         Int8ReLU, Int8Sigmoid, Int8Softmax, Int8Tanh, Layers, Linear, Module, Network, Params,

@@ -319,3 +319,88 @@ fn on_epoch_sees_every_epoch_and_can_stop_training() {
     assert_eq!(report.curve.last().unwrap().epoch, 5);
     assert!(!report.stopped_early, "the patience did not run out");
 }
+
+#[test]
+fn a_step_is_one_pass_of_fits_inner_loop() {
+    // Three epochs of one batch each, by `fit` and by `step` on the batches `fit` forms: the
+    // same weights to the bit and the same losses.
+    use constnet::rand::seq::SliceRandom;
+    use constnet::train::StepBuffers;
+    type Net = (Linear<2, 3, f64>, Sigmoid, Linear<3, 1, f64>, Sigmoid);
+    let start = Net::init(&mut common::rng(21));
+    let (mut fitted, mut stepped) = (start.clone(), start.clone());
+    let mut adam_a = Adam::new(0.05);
+    let report = Trainer::new(Nll, &mut adam_a)
+        .batch_size::<4>()
+        .epochs(3)
+        .fit(&mut fitted, &XOR_X, &XOR_Y, &mut common::rng(2))
+        .unwrap();
+
+    let mut adam_b = Adam::new(0.05);
+    let mut trainer = Trainer::new(Nll, &mut adam_b).batch_size::<4>();
+    let mut buffers = StepBuffers::new();
+    let mut rng = common::rng(2);
+    let mut order = [0, 1, 2, 3];
+    for epoch in &report.epochs {
+        order.shuffle(&mut rng);
+        let x = order.map(|i| XOR_X[i]);
+        let y = order.map(|i| XOR_Y[i]);
+        let seen = trainer
+            .step(&mut stepped, &mut buffers, &x, &y, &mut rng)
+            .unwrap();
+        assert_eq!(seen, epoch.train);
+    }
+    assert_eq!(common::flat_params(&stepped), common::flat_params(&fitted));
+    assert_ne!(common::flat_params(&stepped), common::flat_params(&start));
+}
+
+#[test]
+fn a_diverged_step_keeps_the_net_and_leaves_the_buffers_clean() {
+    use constnet::train::StepBuffers;
+    type Net = (Linear<2, 8, f32>, ReLU, Linear<8, 1, f32>);
+    let mut rng = common::rng(14);
+    let mut net = Net::init(&mut rng);
+    let x: [[f32; 2]; 8] = core::array::from_fn(|i| [(8 * i) as f32, (64 * i * i) as f32]);
+    let y: [[f32; 1]; 8] = core::array::from_fn(|i| [(24 * i) as f32]);
+    let mut huge = Sgd::new(1e3f32);
+    let mut trainer = Trainer::new(Squared, &mut huge).batch_size::<8>();
+    let mut buffers = StepBuffers::new();
+    let mut before = net.clone();
+    let mut err = None;
+    for _ in 0..50 {
+        before = net.clone();
+        if let Err(e) = trainer.step(&mut net, &mut buffers, &x, &y, &mut rng) {
+            err = Some(e);
+            break;
+        }
+    }
+    let Some(TrainError::Diverged { epoch: 0, step }) = err else {
+        panic!("expected divergence in a step, got {err:?}")
+    };
+    assert!(step >= 1);
+    assert_eq!(params_f32(&net), params_f32(&before));
+
+    // The gradient was cleared: the buffers step like new ones.
+    let (mut again, mut fresh) = (net.clone(), net.clone());
+    let mut small_a = Sgd::new(1e-3f32);
+    let mut small_b = Sgd::new(1e-3f32);
+    let xs = [[0.5f32, 0.25]; 8];
+    let ys = [[1.0f32]; 8];
+    Trainer::new(Squared, &mut small_a)
+        .batch_size::<8>()
+        .step(&mut again, &mut buffers, &xs, &ys, &mut rng)
+        .unwrap();
+    Trainer::new(Squared, &mut small_b)
+        .batch_size::<8>()
+        .step(&mut fresh, &mut StepBuffers::new(), &xs, &ys, &mut rng)
+        .unwrap();
+    assert_eq!(params_f32(&again), params_f32(&fresh));
+    assert_ne!(params_f32(&again), params_f32(&net));
+}
+
+/// Every parameter of an f32 net, in order.
+fn params_f32<P: Params<f32>>(p: &P) -> Vec<f32> {
+    let mut out = Vec::new();
+    p.visit(&mut |s: &[f32]| out.extend_from_slice(s));
+    out
+}

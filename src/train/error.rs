@@ -46,7 +46,8 @@ pub enum TrainError {
     /// The loss, a gradient or an updated weight became NaN or infinite (for example with a
     /// step size far too large). The network holds the last weights that were all finite.
     Diverged {
-        /// Epoch (from 1) in which it happened.
+        /// Epoch (from 1) in which it happened; 0 from [`Trainer::step`](super::Trainer::step),
+        /// which works outside epochs.
         epoch: usize,
         /// Optimizer step (from 1, counted over the whole run) whose loss, gradient or update
         /// was not finite.

@@ -10,13 +10,17 @@
 //! [`Trainer::fit_early_stopping`] checks a validation set every epoch or every N steps, keeps
 //! the weights with the lowest validation loss and stops after a patience;
 //! [`Trainer::input_noise`] perturbs every mini-batch's inputs with Gaussian noise.
+//! [`Trainer::step`] is one step of the loop on a batch the program holds, with the gradient
+//! kept in [`StepBuffers`] between calls.
 
+mod buffers;
 mod early_stopping;
 mod error;
 mod evaluate;
 mod report;
 mod trainer;
 
+pub use buffers::StepBuffers;
 pub use early_stopping::{Checkpoint, EarlyStopped, EarlyStopping, Validate};
 #[cfg(feature = "alloc")]
 pub use early_stopping::{EarlyStoppingError, EarlyStoppingReport};

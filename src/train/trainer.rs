@@ -6,12 +6,11 @@ use rand::Rng;
 use rand::seq::SliceRandom;
 use rand_distr::{Distribution, Normal};
 
-use super::{EpochStats, Evaluation, TrainError, check_lengths};
+use super::{EpochStats, Evaluation, StepBuffers, TrainError, check_lengths};
 use crate::loss::BatchScore;
 use crate::loss::Objective;
-use crate::module::Stored;
 use crate::optim::Optimizer;
-use crate::{Footprint, Network, Params, Scalar};
+use crate::{Footprint, Module, Network, Params, Scalar};
 
 /// How a mini-batch's per-sample gradients are combined before the update.
 ///
@@ -311,13 +310,7 @@ impl<'o, L, O, const K: usize, H> Trainer<'o, L, O, K, H> {
                 batch: K,
             });
         }
-        let noise = match self.input_noise {
-            None => None,
-            Some(std) if std >= 0.0 && std.is_finite() => {
-                Some(Normal::new(0.0, std).map_err(|_| TrainError::InvalidNoise)?)
-            }
-            Some(_) => return Err(TrainError::InvalidNoise),
-        };
+        let noise = self.noise()?;
         let len = order.len();
         let order = order
             .get_mut(..n)
@@ -325,6 +318,24 @@ impl<'o, L, O, const K: usize, H> Trainer<'o, L, O, K, H> {
         for (i, slot) in order.iter_mut().enumerate() {
             *slot = i;
         }
+        self.check_stack::<Net, T, IN>()?;
+        self.epochs_loop(net, x, y, rng, order, noise.as_ref(), on_step)
+    }
+
+    /// The input noise asked for, as a distribution; an error for a negative or non-finite
+    /// standard deviation.
+    fn noise(&self) -> Result<Option<Normal<f64>>, TrainError> {
+        match self.input_noise {
+            None => Ok(None),
+            Some(std) if std >= 0.0 && std.is_finite() => Normal::new(0.0, std)
+                .map(Some)
+                .map_err(|_| TrainError::InvalidNoise),
+            Some(_) => Err(TrainError::InvalidNoise),
+        }
+    }
+
+    /// An error when a mini-batch of `K` samples would take more stack than the limit.
+    fn check_stack<Net: Module<[T; IN]>, T, const IN: usize>(&self) -> Result<(), TrainError> {
         let needed = Footprint::of::<Net, [T; IN], K>().batch;
         if needed > self.stack_limit {
             return Err(TrainError::BatchTooLarge {
@@ -332,7 +343,7 @@ impl<'o, L, O, const K: usize, H> Trainer<'o, L, O, K, H> {
                 limit: self.stack_limit,
             });
         }
-        self.epochs_loop(net, x, y, rng, order, noise.as_ref(), on_step)
+        Ok(())
     }
 
     /// The loop of [`run`](Self::run), out of line: its frame holds the mini-batch and the
@@ -357,9 +368,7 @@ impl<'o, L, O, const K: usize, H> Trainer<'o, L, O, K, H> {
         R: Rng + ?Sized,
         H: OnEpoch<T>,
     {
-        let mut grad = Stored::<Net>::zeroed();
-        // The weights before the latest update, restored if the update is not finite.
-        let mut last_good = Stored::<Net>::zeroed();
+        let mut buffers = StepBuffers::<Net>::new();
 
         for epoch in 1..=self.epochs {
             order.shuffle(rng);
@@ -379,20 +388,13 @@ impl<'o, L, O, const K: usize, H> Trainer<'o, L, O, K, H> {
                         *v = *v + T::from_f64(noise.sample(rng));
                     }
                 }
-                let (out, tape) = net.forward_train_batch(&xb, rng);
-                let score = self
-                    .loss
-                    .backprop(net, &xb, &out, &tape, &yb, chunk.len(), &mut grad);
-                if !score.loss.is_finite() {
-                    let step = self.optimizer.steps() + 1;
-                    return Err(TrainError::Diverged { epoch, step });
-                }
+                let score =
+                    self.backprop_batch(net, &mut buffers, &xb, &yb, chunk.len(), rng, epoch)?;
                 pending.merge(&score);
                 if self.full_batch && !ends_epoch {
                     continue;
                 }
-                self.update(net, &mut grad, &mut last_good, pending.samples, epoch)?;
-                grad.zero_params();
+                self.update(net, &mut buffers, pending.samples, epoch)?;
                 epoch_total.merge(&pending);
                 steps += 1;
                 let epoch_stats = ends_epoch.then(|| EpochStats {
@@ -452,9 +454,134 @@ impl<'o, L, O, const K: usize, H> Trainer<'o, L, O, K, H> {
         Ok(report)
     }
 
-    /// Applies one optimizer step with the gradient of `samples` samples, undoing it if it
-    /// leaves a weight that is not finite.
+    /// One optimizer step on the mini-batch `x`, `y`, with the gradient and backup kept in
+    /// `buffers` between calls: the inner loop of [`fit`](Self::fit), for programs that hold
+    /// their own batches and decide when to learn (see [`StepBuffers`] for an example).
+    ///
+    /// It runs the forward pass, back-propagates the loss of all `K` samples, and updates the
+    /// weights, with the trainer's loss, optimizer, reduction and input noise. It returns the
+    /// batch's loss (and accuracy, for a classification loss) before the update. The epoch
+    /// count and the batch-forming settings (`epochs`, `full_batch`, `drop_partial_batch`) do
+    /// not apply.
+    ///
+    /// On [`TrainError::Diverged`] (reported with `epoch` 0) the network keeps the last
+    /// weights that were all finite and the buffers are ready for the next step; the
+    /// optimizer's state is reset when its update was not finite.
+    pub fn step<Net, R, T, const IN: usize, const OUT: usize>(
+        &mut self,
+        net: &mut Net,
+        buffers: &mut StepBuffers<Net>,
+        x: &[[T; IN]; K],
+        y: &[[T; OUT]; K],
+        rng: &mut R,
+    ) -> Result<Evaluation<T>, TrainError>
+    where
+        T: Scalar,
+        Net: Network<T, IN, OUT>,
+        L: Objective<Net, [T; IN], Scalar = T, Target = [T; OUT]>,
+        O: Optimizer<T, Net>,
+        R: Rng + ?Sized,
+    {
+        let noise = self.noise()?;
+        self.check_stack::<Net, T, IN>()?;
+        self.step_in_line(net, buffers, x, y, rng, noise.as_ref())
+    }
+
+    /// The body of [`step`](Self::step), out of line for the same reason as
+    /// [`epochs_loop`](Self::epochs_loop).
+    #[inline(never)]
+    fn step_in_line<Net, R, T, const IN: usize, const OUT: usize>(
+        &mut self,
+        net: &mut Net,
+        buffers: &mut StepBuffers<Net>,
+        x: &[[T; IN]; K],
+        y: &[[T; OUT]; K],
+        rng: &mut R,
+        noise: Option<&Normal<f64>>,
+    ) -> Result<Evaluation<T>, TrainError>
+    where
+        T: Scalar,
+        Net: Network<T, IN, OUT>,
+        L: Objective<Net, [T; IN], Scalar = T, Target = [T; OUT]>,
+        O: Optimizer<T, Net>,
+        R: Rng + ?Sized,
+    {
+        let score = match noise {
+            None => self.backprop_batch(net, buffers, x, y, K, rng, 0)?,
+            Some(noise) => {
+                let mut noisy = *x;
+                for v in noisy.as_flattened_mut() {
+                    *v = *v + T::from_f64(noise.sample(rng));
+                }
+                self.backprop_batch(net, buffers, &noisy, y, K, rng, 0)?
+            }
+        };
+        self.update(net, buffers, K, 0)?;
+        Ok(Evaluation::of(&score, L::CLASSIFIES))
+    }
+
+    /// The forward pass and back-propagation of a batch whose first `samples` samples count,
+    /// the gradient added to `buffers.grad`. A loss that is not finite is divergence; the
+    /// gradient is then cleared, so that the buffers can be used again.
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    fn backprop_batch<Net, R, T, const IN: usize, const OUT: usize>(
+        &self,
+        net: &mut Net,
+        buffers: &mut StepBuffers<Net>,
+        x: &[[T; IN]; K],
+        y: &[[T; OUT]; K],
+        samples: usize,
+        rng: &mut R,
+        epoch: usize,
+    ) -> Result<BatchScore<T>, TrainError>
+    where
+        T: Scalar,
+        Net: Network<T, IN, OUT>,
+        L: Objective<Net, [T; IN], Scalar = T, Target = [T; OUT]>,
+        O: Optimizer<T, Net>,
+        R: Rng + ?Sized,
+    {
+        let (out, tape) = net.forward_train_batch(x, rng);
+        let score = self
+            .loss
+            .backprop(net, x, &out, &tape, y, samples, &mut buffers.grad);
+        if !score.loss.is_finite() {
+            buffers.grad.zero_params();
+            let step = self.optimizer.steps() + 1;
+            return Err(TrainError::Diverged { epoch, step });
+        }
+        Ok(score)
+    }
+
+    /// Applies one optimizer step with the gradient of `samples` samples and clears the
+    /// gradient, undoing the step if it leaves a weight that is not finite.
     fn update<Net, T>(
+        &mut self,
+        net: &mut Net,
+        buffers: &mut StepBuffers<Net>,
+        samples: usize,
+        epoch: usize,
+    ) -> Result<(), TrainError>
+    where
+        T: Scalar,
+        Net: Params<T>,
+        O: Optimizer<T, Net>,
+    {
+        let result = self.update_with(
+            net,
+            &mut buffers.grad,
+            &mut buffers.last_good,
+            samples,
+            epoch,
+        );
+        // Cleared on every path, so that the buffers start the next step at zero.
+        buffers.grad.zero_params();
+        result
+    }
+
+    /// [`update`](Self::update) on the gradient and backup themselves.
+    fn update_with<Net, T>(
         &mut self,
         net: &mut Net,
         grad: &mut Net,
