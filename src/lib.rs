@@ -2,9 +2,9 @@
 #![doc = include_str!("../docs/crate.md")]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
-// `unsafe` is allowed in the kernels only (their calls into their AVX2 and FMA builds, and
-// zeroed memory), and in the `Zeroable` promise that `zeroable!` writes beside a layer's
-// fields.
+// `unsafe` is allowed in the kernels only (their calls into their AVX2 and FMA builds, zeroed
+// memory, and the helper threads' view of a product's part), and in the `Zeroable` promise
+// that `zeroable!` writes beside a layer's fields.
 #![deny(unsafe_code)]
 
 // The floors, bottom up; every module imports only from the floors below it (CONTRIBUTING.md).
@@ -34,6 +34,8 @@ extern crate alloc;
 extern crate std;
 
 pub use kernels::Zeroable;
+#[cfg(feature = "std")]
+pub use kernels::{threads, with_threads};
 pub use layers::activation;
 pub use layers::activation::{Identity, ReLU, Sigmoid, Softmax, Step, Tanh};
 pub use layers::int8::{Int8Linear, Int8ReLU, Int8Sigmoid, Int8Softmax, Int8Table, Int8Tanh};

@@ -198,9 +198,194 @@ pub(crate) enum Product {
 }
 
 /// Runs `product` in `build` on slices of any [`Scalar`]: one call into the non-generic
-/// function for its concrete type.
+/// function for its concrete type, or, inside [`with_threads`](super::with_threads), one per
+/// thread on a run of the output's rows or columns when the product is large enough.
 #[inline(always)]
 pub(crate) fn run<T: Scalar>(
+    product: Product,
+    build: Build,
+    out: &mut [T],
+    a: &[T],
+    b: &[T],
+    dims: Dims,
+) {
+    #[cfg(feature = "std")]
+    {
+        let parts = parts(product, dims);
+        if parts > 1 {
+            return run_in_parts(product, build, out, a, b, dims, parts);
+        }
+    }
+    run_alone(product, build, out, a, b, dims)
+}
+
+/// Multiply-adds below which a product runs on one thread: handing a part to a helper and
+/// waiting for it costs about as much as this many (measured: see `benches/README.md`).
+/// (Under Miri, a few: its tests of the split run on small products.)
+#[cfg(feature = "std")]
+const WORK_PER_PART: usize = if cfg!(miri) { 16 } else { 1 << 18 };
+
+/// Into how many parts this thread splits `product`: one per thread it may use, as long as
+/// each part keeps [`WORK_PER_PART`] multiply-adds and at least one unit of its split.
+#[cfg(feature = "std")]
+fn parts(product: Product, dims: Dims) -> usize {
+    let threads = super::workers::threads();
+    if threads == 1 {
+        return 1;
+    }
+    let work = dims.rows * dims.inner * dims.cols;
+    threads
+        .min(work / WORK_PER_PART)
+        .min(split(product, dims).units)
+        .max(1)
+}
+
+/// Columns of `Z` in a unit of the split of `Z += X W` by columns: a multiple of every build's
+/// block width, so that each part's columns fill whole blocks.
+#[cfg(feature = "std")]
+const SPLIT_COLUMNS: usize = 32;
+
+/// How a product is split among threads: into runs of `units` of the output's rows or columns,
+/// each summed by one thread in the same order as on one, so that the split changes no bit.
+#[cfg(feature = "std")]
+#[derive(Clone, Copy)]
+struct Split {
+    /// Whether the runs are of columns of `Z` (in `Z += X W`), not of rows of the output.
+    columns: bool,
+    /// How many units the output has to share out.
+    units: usize,
+}
+
+/// How `product` is split: `Z += X W` by columns of `Z` (each thread then packs only its own
+/// columns of `W`, which a split by rows would make every thread pack whole), if it has two
+/// units of them, else by the batch's rows; `Z += D W^T` by the batch's rows, `G += U^T D` by
+/// `G`'s rows (the layer's inputs).
+#[cfg(feature = "std")]
+fn split(product: Product, dims: Dims) -> Split {
+    let (columns, units) = match product {
+        Product::AffineRows if dims.cols >= 2 * SPLIT_COLUMNS => (true, dims.cols / SPLIT_COLUMNS),
+        Product::AffineRows | Product::RowsTimesTranspose => (false, dims.rows),
+        Product::AddTransposeTimes => (false, dims.inner),
+    };
+    Split { columns, units }
+}
+
+/// [`run`] on `parts` threads, each on a run of the output's rows, or of its columns for the
+/// products [`split`] so ([`run_in_column_parts`]).
+#[cfg(feature = "std")]
+fn run_in_parts<T: Scalar>(
+    product: Product,
+    build: Build,
+    out: &mut [T],
+    a: &[T],
+    b: &[T],
+    dims: Dims,
+    parts: usize,
+) {
+    use std::sync::Mutex;
+    use std::vec::Vec;
+    let split = split(product, dims);
+    if split.columns {
+        return run_in_column_parts(build, out, a, b, dims, split.units, parts);
+    }
+    let rows = split.units;
+    let first_row = |part: usize| part * rows / parts;
+    // Each part's run of output rows, taken by the one thread that computes it.
+    let mut rest = &mut *out;
+    let runs: Vec<Mutex<&mut [T]>> = (0..parts)
+        .map(|part| {
+            let length = (first_row(part + 1) - first_row(part)) * dims.cols;
+            let (run, after) = core::mem::take(&mut rest).split_at_mut(length);
+            rest = after;
+            Mutex::new(run)
+        })
+        .collect();
+    super::workers::run_parts(parts, &|part| {
+        let (start, end) = (first_row(part), first_row(part + 1));
+        let mut run = runs[part]
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match product {
+            Product::AffineRows | Product::RowsTimesTranspose => {
+                let a = &a[start * dims.inner..end * dims.inner];
+                let dims = Dims::new(end - start, dims.inner, dims.cols);
+                run_alone(product, build, &mut run, a, b, dims);
+            }
+            Product::AddTransposeTimes => {
+                let dims = Dims {
+                    inner: end - start,
+                    u_first: start,
+                    ..dims
+                };
+                run_alone(product, build, &mut run, a, b, dims);
+            }
+        }
+    });
+}
+
+/// `Z += X W` ([`Product::AffineRows`]) on `parts` threads, each on a run of `Z`'s columns
+/// (whole units of [`SPLIT_COLUMNS`], the last with any columns left over). The runs of `Z`
+/// are not contiguous, so each part works on a copy of its own, copied back at the end: 2
+/// copies of `Z`, against its `inner` multiply-adds per value.
+#[cfg(feature = "std")]
+fn run_in_column_parts<T: Scalar>(
+    build: Build,
+    z: &mut [T],
+    x: &[T],
+    w: &[T],
+    dims: Dims,
+    units: usize,
+    parts: usize,
+) {
+    use std::sync::Mutex;
+    use std::vec::Vec;
+    let first_col = |part: usize| {
+        if part == parts {
+            dims.cols
+        } else {
+            part * units / parts * SPLIT_COLUMNS
+        }
+    };
+    let columns = |part: usize| first_col(part)..first_col(part + 1);
+    let runs: Vec<Mutex<Vec<T>>> = (0..parts)
+        .map(|part| {
+            let mut run = Vec::with_capacity(dims.rows * columns(part).len());
+            for z_row in z.chunks_exact(dims.cols) {
+                run.extend_from_slice(&z_row[columns(part)]);
+            }
+            Mutex::new(run)
+        })
+        .collect();
+    super::workers::run_parts(parts, &|part| {
+        let mut run = runs[part]
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let columns = columns(part);
+        let dims = Dims {
+            cols: columns.len(),
+            w_stride: dims.cols,
+            w_first: columns.start,
+            ..dims
+        };
+        run_alone(Product::AffineRows, build, &mut run, x, w, dims);
+    });
+    for (part, run) in runs.into_iter().enumerate() {
+        let run = run
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let columns = columns(part);
+        for (z_row, run_row) in z
+            .chunks_exact_mut(dims.cols)
+            .zip(run.chunks_exact(columns.len()))
+        {
+            z_row[columns.clone()].copy_from_slice(run_row);
+        }
+    }
+}
+
+/// [`run`] on this thread alone.
+#[inline(always)]
+fn run_alone<T: Scalar>(
     product: Product,
     build: Build,
     out: &mut [T],

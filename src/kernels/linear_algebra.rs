@@ -156,7 +156,7 @@ fn host_product<T: Scalar, const R: usize, const C: usize, const A: usize, const
         out.as_flattened_mut(),
         a.as_flattened(),
         b.as_flattened(),
-        Dims { rows, inner, cols },
+        Dims::new(rows, inner, cols),
     );
 }
 

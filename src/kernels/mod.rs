@@ -40,6 +40,11 @@ mod packed;
 mod parts;
 pub mod quantized;
 mod reduce;
+// Only the x86_64 products take run-time widths and are split; elsewhere `with_threads` runs
+// its closure alone and the hand-off goes unused.
+#[cfg(feature = "std")]
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+mod workers;
 mod zeroable;
 
 pub use elementwise::{
@@ -58,6 +63,8 @@ pub use normalize::{
 pub use optimizer_step::{step_with_state, step_with_two_states};
 pub use parts::parts_of_each;
 pub use reduce::{all_finite, argmax, dot, max, scale_all_finite, sum};
+#[cfg(feature = "std")]
+pub use workers::{threads, with_threads};
 #[cfg(feature = "alloc")]
 pub use zeroable::boxed_zeroed;
 pub use zeroable::{Zeroable, zeroed};
@@ -258,11 +265,7 @@ mod tests {
                 for build in Build::all_on_this_cpu() {
                     let plain = if build.fused() { &fused } else { &unfused };
                     let mut affine = [b; K];
-                    let dims = Dims {
-                        rows: K,
-                        inner: IN,
-                        cols: OUT,
-                    };
+                    let dims = Dims::new(K, IN, OUT);
                     run(
                         Product::AffineRows,
                         build,
@@ -273,11 +276,7 @@ mod tests {
                     );
                     assert_eq!(affine, plain.affine, "{shape}, {build:?}");
                     let mut back = [[0.0; IN]; K];
-                    let dims = Dims {
-                        rows: K,
-                        inner: OUT,
-                        cols: IN,
-                    };
+                    let dims = Dims::new(K, OUT, IN);
                     run(
                         Product::RowsTimesTranspose,
                         build,
@@ -288,11 +287,7 @@ mod tests {
                     );
                     assert_eq!(back, plain.back, "{shape}, {build:?}");
                     let mut g = start;
-                    let dims = Dims {
-                        rows: K,
-                        inner: IN,
-                        cols: OUT,
-                    };
+                    let dims = Dims::new(K, IN, OUT);
                     run(
                         Product::AddTransposeTimes,
                         build,
@@ -362,6 +357,72 @@ mod tests {
         host_products_equal_plain_loops(&[(1, 3, 5), (6, 2, 9), (9, 17, 3)]);
     }
 
+    /// Inside `with_threads`, every product split among 2, 3 and 4 threads gives the bits it
+    /// gives on one, on shapes whose runs of rows split unevenly.
+    #[cfg(all(target_arch = "x86_64", feature = "std"))]
+    #[test]
+    fn products_split_among_threads_give_the_same_bits() {
+        let shapes: &[(usize, usize, usize)] = if cfg!(miri) {
+            &[(5, 7, 9), (3, 11, 2), (4, 3, 70), (2, 3, 64)]
+        } else {
+            // Split by columns (a whole, a part and a remainder, unpacked rows), by rows.
+            &[
+                (64, 784, 128),
+                (37, 513, 70),
+                (5, 700, 300),
+                (3, 1500, 100),
+                (130, 64, 33),
+            ]
+        };
+        split_products_equal_whole(shapes);
+    }
+
+    /// Each product of `shapes`, on one thread and inside `with_threads` with 2 to 4 threads.
+    #[cfg(all(target_arch = "x86_64", feature = "std"))]
+    fn split_products_equal_whole(shapes: &[(usize, usize, usize)]) {
+        use super::host_products::{Build, Product, run};
+        use super::packed::Dims;
+        use std::vec::Vec;
+        let mut next = sequence();
+        for &(rows, inner, cols) in shapes {
+            let mut values = |n: usize| -> Vec<f32> {
+                (0..n).map(|_| next(2001) as f32 / 1000.0 - 1.0).collect()
+            };
+            let x = values(rows * inner);
+            let w = values(inner * cols);
+            let d = values(rows * cols);
+            let g0 = values(inner * cols);
+            let build = Build::host();
+            let all = |threads: usize| {
+                with_threads(threads, || {
+                    let mut z = std::vec![0.5f32; rows * cols];
+                    run(
+                        Product::AffineRows,
+                        build,
+                        &mut z,
+                        &x,
+                        &w,
+                        Dims::new(rows, inner, cols),
+                    );
+                    let mut back = std::vec![0.0f32; rows * inner];
+                    let dims = Dims::new(rows, cols, inner);
+                    run(Product::RowsTimesTranspose, build, &mut back, &d, &w, dims);
+                    let mut g = g0.clone();
+                    let dims = Dims::new(rows, inner, cols);
+                    run(Product::AddTransposeTimes, build, &mut g, &x, &d, dims);
+                    [z, back, g].map(|v| v.iter().map(|f| f.to_bits()).collect::<Vec<_>>())
+                })
+            };
+            let alone = all(1);
+            for threads in 2..=4 {
+                assert!(
+                    all(threads) == alone,
+                    "{rows} x {inner} x {cols} on {threads} threads"
+                );
+            }
+        }
+    }
+
     /// A generator of numbers below a bound, for shapes and values.
     fn sequence() -> impl FnMut(usize) -> usize {
         let mut state = 0x9e37_79b9_7f4a_7c15u64;
@@ -400,7 +461,7 @@ mod tests {
                 };
                 let shape = std::format!("{rows} x {inner} x {cols}, {build:?}");
                 let mut z: Vec<f32> = (0..rows).flat_map(|_| b.iter().copied()).collect();
-                let dims = Dims { rows, inner, cols };
+                let dims = Dims::new(rows, inner, cols);
                 run(Product::AffineRows, build, &mut z, &x, &w, dims);
                 for k in 0..rows {
                     for j in 0..cols {
@@ -410,11 +471,7 @@ mod tests {
                     }
                 }
                 let mut back = std::vec![0.0f32; rows * inner];
-                let dims = Dims {
-                    rows,
-                    inner: cols,
-                    cols: inner,
-                };
+                let dims = Dims::new(rows, cols, inner);
                 run(Product::RowsTimesTranspose, build, &mut back, &d, &w, dims);
                 for k in 0..rows {
                     for i in 0..inner {
@@ -428,7 +485,7 @@ mod tests {
                     }
                 }
                 let mut g = g0.clone();
-                let dims = Dims { rows, inner, cols };
+                let dims = Dims::new(rows, inner, cols);
                 run(Product::AddTransposeTimes, build, &mut g, &x, &d, dims);
                 for i in 0..inner {
                     for j in 0..cols {

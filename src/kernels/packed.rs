@@ -28,7 +28,8 @@ use super::elementwise::madd;
 use crate::Scalar;
 
 /// The sizes of a product `Z += X M`: `X` is `rows x inner`, `M` is `inner x cols` and `Z` is
-/// `rows x cols`, all row-major. The slices passed with it hold exactly those many values.
+/// `rows x cols`, all row-major. The slices passed with it hold exactly those many values, but
+/// for `W` and `U` in a part of a product split among threads (see `u_first` and `w_first`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Dims {
     /// Rows of `X` and `Z`: the batch.
@@ -37,6 +38,36 @@ pub(crate) struct Dims {
     pub(crate) inner: usize,
     /// Columns of `M` and `Z`.
     pub(crate) cols: usize,
+    /// In `G += U^T D`, the columns of the whole `U` (the distance between its rows): `inner`
+    /// for the whole product, more for a part of it that computes a run of `G`'s rows (`inner`
+    /// then counts them) from the same run of `U`'s columns. Unused by the other products.
+    pub(crate) u_stride: usize,
+    /// In `G += U^T D`, the first column of `U` (row of `G`) a part computes: 0 for the whole
+    /// product. `u` is always the whole `U`, so its rows are read as exact chunks (a chunk
+    /// that may be shorter costs a comparison per row in the innermost loops).
+    pub(crate) u_first: usize,
+    /// In `Z += X W`, the columns of the whole `W` (the distance between its rows): `cols` for
+    /// the whole product, more for a part of it that computes a run of `Z`'s columns (`cols`
+    /// then counts them) from the same run of `W`'s. Unused by the other products.
+    pub(crate) w_stride: usize,
+    /// In `Z += X W`, the first column of `W` a part reads: 0 for the whole product. `w` is
+    /// always the whole `W`, as `u` is the whole `U`.
+    pub(crate) w_first: usize,
+}
+
+impl Dims {
+    /// The sizes of a whole product.
+    pub(crate) fn new(rows: usize, inner: usize, cols: usize) -> Self {
+        Self {
+            rows,
+            inner,
+            cols,
+            u_stride: inner,
+            u_first: 0,
+            w_stride: cols,
+            w_first: 0,
+        }
+    }
 }
 
 /// Bytes of one packed panel: 16 KiB stays in L1 (32 or 48 KiB) beside the batch's inputs.
@@ -183,16 +214,21 @@ pub(crate) fn affine_rows<T: Scalar, const FUSED: bool, const WIDE: usize>(
     w: &[T],
     dims: Dims,
 ) {
-    let Dims { rows, inner, cols } = dims;
+    let Dims {
+        rows, inner, cols, ..
+    } = dims;
     if rows < 4 {
         for (z_row, x_row) in z.chunks_exact_mut(cols).zip(x.chunks_exact(inner)) {
-            affine_wide::<T, FUSED, WIDE>(z_row, x_row, w, cols);
+            affine_wide::<T, FUSED, WIDE>(z_row, x_row, w, dims);
         }
         return;
     }
     let blocks = products::<T, FUSED, WIDE>(z, x, dims, |c, first, panel| {
-        for (packed, row) in panel.iter_mut().zip(w.chunks_exact(cols).skip(first)) {
-            *packed = load(&row[c * WIDE..]);
+        for (packed, row) in panel
+            .iter_mut()
+            .zip(w.chunks_exact(dims.w_stride).skip(first))
+        {
+            *packed = load(&row[dims.w_first + c * WIDE..]);
         }
     });
     let start = blocks * WIDE;
@@ -217,7 +253,9 @@ pub(crate) fn rows_times_transpose<T: Scalar, const FUSED: bool, const WIDE: usi
     w: &[T],
     dims: Dims,
 ) {
-    let Dims { rows, inner, cols } = dims;
+    let Dims {
+        rows, inner, cols, ..
+    } = dims;
     let blocks = if rows < 4 {
         0
     } else {
@@ -309,7 +347,9 @@ fn products_in<T: Scalar, const FUSED: bool, const WIDE: usize>(
     mut pack: impl FnMut(usize, usize, &mut [[T; WIDE]]),
     buffer: &mut [[T; WIDE]],
 ) -> usize {
-    let Dims { rows, inner, cols } = dims;
+    let Dims {
+        rows, inner, cols, ..
+    } = dims;
     let step = buffer.len().min(panel_rows::<T, WIDE>());
     let blocks = cols / WIDE;
     for c in 0..blocks {
@@ -370,7 +410,7 @@ fn tail_block<T: Scalar, const FUSED: bool, const N: usize>(
         z,
         &x_rows,
         w,
-        cols,
+        dims,
         first_row * cols + j,
         j
     ));
@@ -383,12 +423,14 @@ fn rows_block<T: Scalar, const FUSED: bool, const N: usize, const B: usize>(
     z: &mut [T],
     x_rows: &[&[T]; N],
     w: &[T],
-    cols: usize,
+    dims: Dims,
     at: usize,
     j: usize,
 ) {
+    let cols = dims.cols;
     let mut acc: [[T; B]; N] = load_rows(z, at, cols);
-    for (i, w_row) in w.chunks_exact(cols).enumerate() {
+    let j = dims.w_first + j;
+    for (i, w_row) in w.chunks_exact(dims.w_stride).enumerate() {
         let weights = load::<T, B>(&w_row[j..]);
         for (acc_r, x_r) in acc.iter_mut().zip(x_rows) {
             let xi = x_r[i];
@@ -408,14 +450,14 @@ fn affine_wide<T: Scalar, const FUSED: bool, const WIDE: usize>(
     z: &mut [T],
     x: &[T],
     w: &[T],
-    cols: usize,
+    dims: Dims,
 ) {
-    let j = column_blocks::<T, FUSED, WIDE, 4>(z, x, w, cols, 0);
-    let j = column_blocks::<T, FUSED, WIDE, 2>(z, x, w, cols, j);
-    let j = column_blocks::<T, FUSED, WIDE, 1>(z, x, w, cols, j);
+    let j = column_blocks::<T, FUSED, WIDE, 4>(z, x, w, dims, 0);
+    let j = column_blocks::<T, FUSED, WIDE, 2>(z, x, w, dims, j);
+    let j = column_blocks::<T, FUSED, WIDE, 1>(z, x, w, dims, j);
     let mut j = j;
-    in_column_blocks!(j, cols, |B| column_block::<T, FUSED, B, 1>(
-        z, x, w, cols, j
+    in_column_blocks!(j, dims.cols, |B| column_block::<T, FUSED, B, 1>(
+        z, x, w, dims, j
     ));
 }
 
@@ -426,12 +468,12 @@ fn column_blocks<T: Scalar, const FUSED: bool, const B: usize, const M: usize>(
     z: &mut [T],
     x: &[T],
     w: &[T],
-    cols: usize,
+    dims: Dims,
     start: usize,
 ) -> usize {
     let mut j = start;
-    while j + M * B <= cols {
-        column_block::<T, FUSED, B, M>(z, x, w, cols, j);
+    while j + M * B <= dims.cols {
+        column_block::<T, FUSED, B, M>(z, x, w, dims, j);
         j += M * B;
     }
     j
@@ -444,12 +486,13 @@ fn column_block<T: Scalar, const FUSED: bool, const B: usize, const M: usize>(
     z: &mut [T],
     x: &[T],
     w: &[T],
-    cols: usize,
+    dims: Dims,
     j: usize,
 ) {
     let mut acc: [[T; B]; M] = load_rows(z, j, B);
-    for (w_row, &xi) in w.chunks_exact(cols).zip(x) {
-        let weights = &w_row[j..j + M * B];
+    let w_j = dims.w_first + j;
+    for (w_row, &xi) in w.chunks_exact(dims.w_stride).zip(x) {
+        let weights = &w_row[w_j..w_j + M * B];
         for (acc_m, weights_m) in acc.iter_mut().zip(weights.chunks_exact(B)) {
             for (a, &wj) in acc_m.iter_mut().zip(weights_m) {
                 *a = madd::<T, FUSED>(*a, xi, wj);
@@ -485,7 +528,9 @@ fn add_transpose_times_in<T: Scalar, const FUSED: bool, const WIDE: usize>(
     dims: Dims,
     buffer: &mut [[T; WIDE]],
 ) {
-    let Dims { rows, inner, cols } = dims;
+    let Dims {
+        rows, inner, cols, ..
+    } = dims;
     let step = buffer.len().min(panel_rows::<T, WIDE>());
     let blocks = cols / WIDE;
     for c in 0..blocks {
@@ -528,10 +573,11 @@ fn outer_block<T: Scalar, const FUSED: bool, const N: usize, const B: usize>(
     first_g_row: usize,
     j: usize,
 ) {
-    let Dims { inner, cols, .. } = dims;
+    let Dims { cols, .. } = dims;
     let mut acc: [[T; B]; N] = load_rows(g, first_g_row * cols + j, cols);
-    for (u_k, d_k) in u.chunks_exact(inner).zip(d.chunks_exact(cols)) {
-        let scales = load::<T, N>(&u_k[first_g_row..]);
+    let u_column = dims.u_first + first_g_row;
+    for (u_k, d_k) in u.chunks_exact(dims.u_stride).zip(d.chunks_exact(cols)) {
+        let scales = load::<T, N>(&u_k[u_column..]);
         let columns = load::<T, B>(&d_k[j..]);
         for (acc_r, &scale) in acc.iter_mut().zip(&scales) {
             for (a, &dj) in acc_r.iter_mut().zip(&columns) {
@@ -553,10 +599,11 @@ fn outer_panel<T: Scalar, const FUSED: bool, const WIDE: usize, const N: usize>(
     first: usize,
     col: usize,
 ) {
-    let Dims { inner, cols, .. } = dims;
+    let Dims { cols, .. } = dims;
     let mut acc: [[T; WIDE]; N] = load_rows(g, first_g_row * cols + col, cols);
-    for (u_k, d_k) in u.chunks_exact(inner).skip(first).zip(panel) {
-        let scales = load::<T, N>(&u_k[first_g_row..]);
+    let u_column = dims.u_first + first_g_row;
+    for (u_k, d_k) in u.chunks_exact(dims.u_stride).skip(first).zip(panel) {
+        let scales = load::<T, N>(&u_k[u_column..]);
         for (acc_r, &scale) in acc.iter_mut().zip(&scales) {
             for (a, &dj) in acc_r.iter_mut().zip(d_k) {
                 *a = madd::<T, FUSED>(*a, scale, dj);
