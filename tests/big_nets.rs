@@ -27,22 +27,7 @@ fn a_784_128_64_10_net_trains_with_adam_on_a_2_mib_stack() {
         .stack_size(2 << 20)
         .spawn(|| {
             let mut r = rng(100);
-            // Noise images in which one of 10 bands of 78 pixels is brighter: its index is the
-            // class.
-            let classes: Vec<usize> = (0..256).map(|_| r.random_range(0..10)).collect();
-            let x: Vec<[f32; 784]> = classes
-                .iter()
-                .map(|&class| {
-                    std::array::from_fn(|i| {
-                        let band = if i / 78 == class { 0.5 } else { 0.0 };
-                        band + r.random_range(0.0f32..0.5)
-                    })
-                })
-                .collect();
-            let y: Vec<[f32; 10]> = classes
-                .iter()
-                .map(|&class| std::array::from_fn(|c| f32::from(u8::from(c == class))))
-                .collect();
+            let (x, y) = banded_images(&mut r, 256);
             let mut net = Mnist::init_boxed(&mut r);
             let before = evaluate(&*net, &Nllm, &x, &y).unwrap();
             let mut adam = Adam::new(1e-3f32);
@@ -65,4 +50,70 @@ fn a_784_128_64_10_net_trains_with_adam_on_a_2_mib_stack() {
         .unwrap()
         .join()
         .expect("training a 784-128-64-10 net fits a 2 MiB stack");
+}
+
+/// Noise images in which one of 10 bands of 78 pixels is brighter, with one-hot labels.
+fn banded_images(r: &mut impl rand::Rng, count: usize) -> (Vec<[f32; 784]>, Vec<[f32; 10]>) {
+    let classes: Vec<usize> = (0..count).map(|_| r.random_range(0..10)).collect();
+    let x = classes
+        .iter()
+        .map(|&class| {
+            std::array::from_fn(|i| {
+                let band = if i / 78 == class { 0.5 } else { 0.0 };
+                band + r.random_range(0.0f32..0.5)
+            })
+        })
+        .collect();
+    let y = classes
+        .iter()
+        .map(|&class| std::array::from_fn(|c| f32::from(u8::from(c == class))))
+        .collect();
+    (x, y)
+}
+
+#[test]
+fn training_on_two_threads_gives_the_bits_of_one() {
+    let (x, y) = banded_images(&mut rng(101), 192);
+    // Batches of 64 through 784-128 and 128-64 are products large enough to be split.
+    let fit = |threads: usize| {
+        let mut net = Mnist::init_boxed(&mut rng(102));
+        let mut adam = Adam::new(1e-3f32);
+        Trainer::new(Nllm, &mut adam)
+            .batch_size::<64>()
+            .epochs(2)
+            .threads(threads)
+            .fit(&mut *net, &x, &y, &mut rng(103))
+            .unwrap();
+        net
+    };
+    let alone = fit(1);
+    let shared = fit(2);
+    assert!(*shared == *alone, "two threads trained other weights");
+    assert!(
+        *alone != *Mnist::init_boxed(&mut rng(102)),
+        "nothing was trained"
+    );
+
+    // The same with `Trainer::step` in a loop inside `with_threads`.
+    let steps = |threads: usize| {
+        let mut net = Mnist::init_boxed(&mut rng(104));
+        let mut adam = Adam::new(1e-3f32);
+        let mut trainer = Trainer::new(Nllm, &mut adam).batch_size::<64>();
+        let mut buffers = constnet::train::StepBuffers::new();
+        constnet::with_threads(threads, || {
+            assert_eq!(constnet::threads(), threads);
+            for (xs, ys) in x.chunks_exact(64).zip(y.chunks_exact(64)) {
+                let xs: &[[f32; 784]; 64] = xs.try_into().unwrap();
+                let ys: &[[f32; 10]; 64] = ys.try_into().unwrap();
+                trainer
+                    .step(&mut *net, &mut buffers, xs, ys, &mut rng(105))
+                    .unwrap();
+            }
+        });
+        net
+    };
+    assert!(
+        *steps(2) == *steps(1),
+        "two threads stepped to other weights"
+    );
 }

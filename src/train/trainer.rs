@@ -59,6 +59,7 @@ pub struct Trainer<'o, L, O, const K: usize, H = NoHook> {
     drop_partial_batch: bool,
     input_noise: Option<f64>,
     stack_limit: usize,
+    threads: usize,
 }
 
 /// The stack a trainer lets one mini-batch take by default, by [`Footprint`]'s `batch` figure:
@@ -94,6 +95,7 @@ impl<'o, L, O> Trainer<'o, L, O, 1> {
             drop_partial_batch: false,
             input_noise: None,
             stack_limit: DEFAULT_STACK_LIMIT,
+            threads: 1,
         }
     }
 }
@@ -160,6 +162,7 @@ impl<'o, L, O, const K: usize, H> Trainer<'o, L, O, K, H> {
             drop_partial_batch: self.drop_partial_batch,
             input_noise: self.input_noise,
             stack_limit: self.stack_limit,
+            threads: self.threads,
         }
     }
 
@@ -169,6 +172,37 @@ impl<'o, L, O, const K: usize, H> Trainer<'o, L, O, K, H> {
     /// overflow that aborts the process. Raise it for a thread with a larger stack.
     pub fn stack_limit(mut self, bytes: usize) -> Self {
         self.stack_limit = bytes;
+        self
+    }
+
+    /// Shares the large batched products of training among `threads` threads (the calling
+    /// one and `threads - 1` helpers); 1, the default, trains on the calling thread alone.
+    ///
+    /// Each product is split by the rows or columns of its output, and each output is summed by
+    /// one thread in the one fixed order, so the trained weights are the same bits with any
+    /// number of threads. The helpers start when a `fit` method starts and stop when it
+    /// returns; for a loop of [`step`](Self::step) calls, run the loop inside
+    /// [`with_threads`](crate::with_threads) so that they start once (a `step` outside it starts
+    /// and stops them on every call). Only products of about 2^18 multiply-adds or more are
+    /// split (784-128-64-10 in batches of 64: its first two layers), and only on x86_64, where
+    /// the products take run-time widths; elsewhere the setting does nothing.
+    ///
+    /// ```
+    /// use constnet::prelude::*;
+    /// let x = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]];
+    /// let y = [[0.0], [1.0], [1.0], [0.0]];
+    /// let train = |threads| {
+    ///     let mut net = <(Linear<2, 8>, Tanh, Linear<8, 1>, Sigmoid)>::init(&mut Pcg64Mcg::seed_from_u64(3));
+    ///     let mut sgd = Sgd::new(0.5);
+    ///     Trainer::new(Nll, &mut sgd).batch_size::<4>().epochs(100).threads(threads)
+    ///         .fit(&mut net, &x, &y, &mut Pcg64Mcg::seed_from_u64(4)).unwrap();
+    ///     net
+    /// };
+    /// assert_eq!(train(2).0.w, train(1).0.w);
+    /// ```
+    #[cfg(feature = "std")]
+    pub fn threads(mut self, threads: usize) -> Self {
+        self.threads = threads.max(1);
         self
     }
 
@@ -319,7 +353,9 @@ impl<'o, L, O, const K: usize, H> Trainer<'o, L, O, K, H> {
             *slot = i;
         }
         self.check_stack::<Net, T, IN>()?;
-        self.epochs_loop(net, x, y, rng, order, noise.as_ref(), on_step)
+        with_helpers(self.threads, || {
+            self.epochs_loop(net, x, y, rng, order, noise.as_ref(), on_step)
+        })
     }
 
     /// The input noise asked for, as a distribution; an error for a negative or non-finite
@@ -484,7 +520,9 @@ impl<'o, L, O, const K: usize, H> Trainer<'o, L, O, K, H> {
     {
         let noise = self.noise()?;
         self.check_stack::<Net, T, IN>()?;
-        self.step_in_line(net, buffers, x, y, rng, noise.as_ref())
+        with_helpers(self.threads, || {
+            self.step_in_line(net, buffers, x, y, rng, noise.as_ref())
+        })
     }
 
     /// The body of [`step`](Self::step), out of line for the same reason as
@@ -709,4 +747,16 @@ fn gather<T: Scalar, const IN: usize, const OUT: usize, const K: usize>(
         core::array::from_fn(|k| x[sample(k)]),
         core::array::from_fn(|k| y[sample(k)]),
     )
+}
+
+/// Runs `f` with the helper threads a trainer's [`threads`](Trainer::threads) asks for, unless
+/// the calling thread already has as many (inside [`with_threads`](crate::with_threads)).
+fn with_helpers<R>(threads: usize, f: impl FnOnce() -> R) -> R {
+    #[cfg(feature = "std")]
+    if threads > crate::kernels::threads() {
+        return crate::kernels::with_threads(threads, f);
+    }
+    #[cfg(not(feature = "std"))]
+    let _ = threads;
+    f()
 }
