@@ -1,4 +1,5 @@
-"""The workloads of benches/README.md on PyTorch and onnxruntime (CPU, one thread).
+"""The workloads of benches/README.md on PyTorch and onnxruntime (CPU, one thread; W1b-C and
+W2-C also on two threads, in wall-clock time).
 
 Prints one JSON object per line, like the Rust harness; run.sh merges them. Needs torch, and
 onnxruntime + onnx for the ORT rows (skipped when missing).
@@ -40,6 +41,22 @@ def median_seconds(calls, f):
     return statistics.median(rounds)
 
 
+def median_wall_seconds(calls, f):
+    """median_seconds on the wall clock: the process's CPU time would count every thread's work."""
+    for _ in range(calls):
+        f()
+    rounds = []
+    for _ in range(15):
+        start = time.perf_counter()
+        for _ in range(calls):
+            f()
+        rounds.append((time.perf_counter() - start) / calls)
+    return statistics.median(rounds)
+
+
+TWO = ", 2 threads, wall clock"
+
+
 def mlp(widths):
     layers = []
     for i, (a, b) in enumerate(zip(widths, widths[1:])):
@@ -57,8 +74,8 @@ with torch.inference_mode():
         scale, unit, calls = (1e6, "us", 500) if name == "C" else (1e9, "ns", 2000)
         report(f"W1-{name}", f"PyTorch {torch.__version__.split('+')[0]}", scale * median_seconds(calls, lambda: net(x)), unit)
     net_c = mlp(NETS["C"])
-    batch = torch.rand(64, 784)
-    report("W1b-C", f"PyTorch {torch.__version__.split('+')[0]}", 64 / median_seconds(50, lambda: net_c(batch)) / 1e3, "k samples/s")
+    batch_c = torch.rand(64, 784)
+    report("W1b-C", f"PyTorch {torch.__version__.split('+')[0]}", 64 / median_seconds(50, lambda: net_c(batch_c)) / 1e3, "k samples/s")
 
 try:
     import onnxruntime as ort
@@ -79,6 +96,11 @@ try:
             if name == "C":
                 batch = torch.rand(64, 784).numpy()
                 report("W1b-C", f"onnxruntime {ort.__version__}", 64 / median_seconds(50, lambda: session.run(None, {"x": batch})) / 1e3, "k samples/s")
+                two = ort.SessionOptions()
+                two.intra_op_num_threads = 2
+                two.inter_op_num_threads = 1
+                session = ort.InferenceSession(path, two, providers=["CPUExecutionProvider"])
+                report("W1b-C" + TWO, f"onnxruntime {ort.__version__}", 64 / median_wall_seconds(50, lambda: session.run(None, {"x": batch})) / 1e3, "k samples/s")
 except ImportError:
     pass
 
@@ -117,3 +139,9 @@ def step():
 
 
 report("W2-C", f"PyTorch {torch.__version__.split('+')[0]}", 1 / median_seconds(20, step) / 1e3, "k steps/s")
+
+# W1b-C and W2-C on two threads (PyTorch's intra-op threads).
+torch.set_num_threads(2)
+report("W2-C" + TWO, f"PyTorch {torch.__version__.split('+')[0]}", 1 / median_wall_seconds(20, step) / 1e3, "k steps/s")
+with torch.inference_mode():
+    report("W1b-C" + TWO, f"PyTorch {torch.__version__.split('+')[0]}", 64 / median_wall_seconds(50, lambda: net_c(batch_c)) / 1e3, "k samples/s")

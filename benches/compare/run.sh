@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Runs the workloads on constnet, a naive Rust MLP, candle, PyTorch and onnxruntime in one go,
-# one thread each, and prints one table: each peer's figure and constnet's speed relative to it
-# (above 1: constnet is faster). Needs Python with torch (onnxruntime and onnx optional); set
-# PYTHON to choose it. Every harness times with the process's CPU time (user + system), so a
-# busy neighbour on a shared machine is not counted; CONSTNET_TIMING=wall for the wall clock.
+# one thread each (and W1b-C and W2-C also on two threads, timed on the wall clock: process CPU
+# time would count both threads' work), and prints one table: each peer's figure and
+# constnet's speed relative to it (above 1: constnet is faster). Needs Python with torch
+# (onnxruntime and onnx optional); set PYTHON to choose it. Every harness times with the
+# process's CPU time (user + system), so a busy neighbour on a shared machine is not counted;
+# CONSTNET_TIMING=wall for the wall clock.
 set -euo pipefail
 cd "$(dirname "$0")"
 python="${PYTHON:-python3}"
@@ -29,7 +31,7 @@ cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.start
 flags = next((l.split(":", 1)[1].split() for l in open("/proc/cpuinfo") if l.startswith("flags")), [])
 vector = [f for f in ("sse4_2", "avx", "avx2", "fma", "avx512f", "avx512vl", "avx512_bf16") if f in flags]
 clock = "wall clock" if os.environ.get("CONSTNET_TIMING") == "wall" else "process CPU time"
-print(f"machine: {cpu} ({' '.join(vector)}), one thread, {clock}")
+print(f"machine: {cpu} ({' '.join(vector)}), one thread, {clock}; rows that say 2 threads: wall clock")
 print("| workload | constnet | peer | peer's figure | constnet's speed / peer's |")
 print("|---|---|---|---|---|")
 for r in rows:

@@ -4,6 +4,7 @@
 //! the Python peers' and prints the table.
 
 use std::hint::black_box;
+use std::time::Instant;
 
 use constnet::prelude::*;
 use rand::{RngExt, SeedableRng};
@@ -35,6 +36,51 @@ fn median_seconds(calls: usize, mut f: impl FnMut()) -> f64 {
         .collect();
     rounds.sort_by(f64::total_cmp);
     rounds[rounds.len() / 2]
+}
+
+/// Median wall-clock seconds per call of `f` on this thread alone and with
+/// [`constnet::with_threads`]`(2, ..)`, over 15 rounds of `calls` calls each way, taken in turn
+/// (one thread, two threads, ...) so that a neighbour's load falls on both alike. Wall clock:
+/// the process's CPU time would count both threads' work.
+fn median_wall_seconds_one_and_two_threads(calls: usize, mut f: impl FnMut()) -> (f64, f64) {
+    let time = |f: &mut dyn FnMut()| {
+        let start = Instant::now();
+        for _ in 0..calls {
+            f();
+        }
+        start.elapsed().as_secs_f64() / calls as f64
+    };
+    time(&mut f);
+    let (mut one, mut two): (Vec<f64>, Vec<f64>) = (0..15)
+        .map(|_| {
+            let one = time(&mut f);
+            let two = constnet::with_threads(2, || time(&mut f));
+            (one, two)
+        })
+        .unzip();
+    let median = |rounds: &mut Vec<f64>| {
+        rounds.sort_by(f64::total_cmp);
+        rounds[rounds.len() / 2]
+    };
+    (median(&mut one), median(&mut two))
+}
+
+/// Reports a workload's figure on two threads, and how many times its figure on one thread
+/// that is, both from [`median_wall_seconds_one_and_two_threads`].
+fn report_two_threads(workload: &str, per_call: (f64, f64), items_per_call: f64, unit: &str) {
+    let (one, two) = per_call;
+    report(
+        &format!("{workload}, 2 threads, wall clock"),
+        "constnet",
+        items_per_call / two / 1e3,
+        unit,
+    );
+    report(
+        &format!("{workload}, 2 threads against 1, wall clock"),
+        "constnet",
+        one / two,
+        "x",
+    );
 }
 
 fn report(workload: &str, library: &str, value: f64, unit: &str) {
@@ -174,6 +220,10 @@ fn main() {
         black_box(c.forward_batch(black_box(&*batch)));
     });
     report("W1b-C", "constnet", 64.0 / per_batch / 1e3, "k samples/s");
+    let per_batch = median_wall_seconds_one_and_two_threads(100, || {
+        black_box(c.forward_batch(black_box(&*batch)));
+    });
+    report_two_threads("W1b-C", per_batch, 64.0, "k samples/s");
     // Per-sample throughput at smaller batches of the same samples (it should not fall as the
     // batch grows): batch 1 and batch 8.
     report_batch_of::<1>(&c, &batch, 2_000);
@@ -238,4 +288,12 @@ fn main() {
         );
     });
     report("W2-C", "constnet", 1.0 / per_step / 1e3, "k steps/s");
+    let per_step = median_wall_seconds_one_and_two_threads(50, || {
+        black_box(
+            trainer
+                .step(&mut *net, &mut buffers, &x, &y, &mut rng)
+                .unwrap(),
+        );
+    });
+    report_two_threads("W2-C", per_step, 1.0, "k steps/s");
 }
