@@ -219,8 +219,10 @@ pub(crate) fn run<T: Scalar>(
     run_alone(product, build, out, a, b, dims)
 }
 
-/// Multiply-adds below which a product runs on one thread: handing a part to a helper and
-/// waiting for it costs about as much as this many (measured: see `benches/README.md`).
+/// Multiply-adds a part must keep, or the product runs on fewer threads: handing a part to a
+/// helper and taking its result back cost 3-4 us on the Zen 3 measured, so two parts of this
+/// size gained only 1.3x (a 64 x 128 x 64 product: 13.4-13.7 us alone, 10.1-10.8 us in two;
+/// `benches/README.md`).
 /// (Under Miri, a few: its tests of the split run on small products.)
 #[cfg(feature = "std")]
 const WORK_PER_PART: usize = if cfg!(miri) { 16 } else { 1 << 18 };
