@@ -385,13 +385,7 @@ mod tests {
         use std::vec::Vec;
         let mut next = sequence();
         for &(rows, inner, cols) in shapes {
-            let mut values = |n: usize| -> Vec<f32> {
-                (0..n).map(|_| next(2001) as f32 / 1000.0 - 1.0).collect()
-            };
-            let x = values(rows * inner);
-            let w = values(inner * cols);
-            let d = values(rows * cols);
-            let g0 = values(inner * cols);
+            let [x, w, _, d, g0] = product_operands(&mut next, (rows, inner, cols));
             let build = Build::host();
             let all = |threads: usize| {
                 with_threads(threads, || {
@@ -434,6 +428,17 @@ mod tests {
         }
     }
 
+    /// The operands of the three host products of shape `rows x inner x cols`, drawn from
+    /// `next`: `X`, `W`, a bias row, `D` and a starting `G`.
+    #[cfg(all(target_arch = "x86_64", feature = "std"))]
+    fn product_operands(
+        next: &mut impl FnMut(usize) -> usize,
+        (rows, inner, cols): (usize, usize, usize),
+    ) -> [std::vec::Vec<f32>; 5] {
+        [rows * inner, inner * cols, cols, rows * cols, inner * cols]
+            .map(|n| (0..n).map(|_| next(2001) as f32 / 1000.0 - 1.0).collect())
+    }
+
     /// Every build of the host products this CPU runs, on `f32`, against plain loops that add
     /// the terms in the same order (fused where the build fuses), to the bit.
     #[cfg(all(target_arch = "x86_64", feature = "std"))]
@@ -443,14 +448,7 @@ mod tests {
         use std::vec::Vec;
         let mut next = sequence();
         for &(rows, inner, cols) in shapes {
-            let mut values = |n: usize| -> Vec<f32> {
-                (0..n).map(|_| next(2001) as f32 / 1000.0 - 1.0).collect()
-            };
-            let x = values(rows * inner);
-            let w = values(inner * cols);
-            let b = values(cols);
-            let d = values(rows * cols);
-            let g0 = values(inner * cols);
+            let [x, w, b, d, g0] = product_operands(&mut next, (rows, inner, cols));
             for build in Build::all_on_this_cpu() {
                 let m = |acc: f32, a: f32, b: f32| -> f32 {
                     if build.fused() {
