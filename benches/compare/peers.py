@@ -83,9 +83,11 @@ try:
     options = ort.SessionOptions()
     options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1
+    # CONSTNET_ONNX_DIR keeps the exported files, for tract (run.sh).
+    kept = os.environ.get("CONSTNET_ONNX_DIR")
     with tempfile.TemporaryDirectory() as tmp:
         for name, widths in NETS.items():
-            path = os.path.join(tmp, f"{name}.onnx")
+            path = os.path.join(kept or tmp, f"{name}.onnx")
             net = mlp(widths)
             torch.onnx.export(net, torch.rand(1, widths[0]), path, input_names=["x"],
                               dynamic_axes={"x": {0: "batch"}}, dynamo=False)

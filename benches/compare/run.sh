@@ -1,20 +1,23 @@
 #!/usr/bin/env bash
-# Runs the workloads on constnet, a naive Rust MLP, candle, PyTorch and onnxruntime in one go,
-# one thread each (and W1b-C and W2-C also on two threads, timed on the wall clock: process CPU
-# time would count both threads' work), and prints one table: each peer's figure and
-# constnet's speed relative to it (above 1: constnet is faster). Needs Python with torch
+# Runs the workloads on constnet, a naive Rust MLP, candle, PyTorch, onnxruntime and tract in
+# one go, one thread each (and W1b-C and W2-C also on two threads, timed on the wall clock:
+# process CPU time would count both threads' work), and prints one table: each peer's figure
+# and constnet's speed relative to it (above 1: constnet is faster). Needs Python with torch
 # (onnxruntime and onnx optional); set PYTHON to choose it. Every harness times with the
 # process's CPU time (user + system), so a busy neighbour on a shared machine is not counted;
 # CONSTNET_TIMING=wall for the wall clock.
 set -euo pipefail
 cd "$(dirname "$0")"
 python="${PYTHON:-python3}"
-cargo build --quiet --release
+cargo build --quiet --release --features tract
 results=$(mktemp)
-trap 'rm -f "$results"' EXIT
+onnx=$(mktemp -d)
+trap 'rm -rf "$results" "$onnx"' EXIT
 ./target/release/constnet-compare > "$results"
 RAYON_NUM_THREADS=1 ./target/release/candle >> "$results"
-"$python" peers.py >> "$results" 2>/dev/null
+CONSTNET_ONNX_DIR="$onnx" "$python" peers.py >> "$results" 2>/dev/null
+# tract runs the ONNX files peers.py exported for onnxruntime (none without onnx installed).
+if [ -e "$onnx/C.onnx" ]; then ./target/release/tract "$onnx" >> "$results"; fi
 "$python" - "$results" <<'PY'
 import json, sys, platform
 rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
