@@ -35,3 +35,21 @@ impl Clock {
 pub fn wall() -> bool {
     std::env::var("CONSTNET_TIMING").is_ok_and(|v| v == "wall")
 }
+
+/// Median seconds per call of `f` on this clock, over 15 rounds of `calls` calls after a
+/// warm-up round; the first error `f` returns ends the timing.
+pub fn median_seconds<E>(calls: usize, mut f: impl FnMut() -> Result<(), E>) -> Result<f64, E> {
+    for _ in 0..calls {
+        f()?;
+    }
+    let mut rounds = Vec::with_capacity(15);
+    for _ in 0..15 {
+        let start = Clock::start();
+        for _ in 0..calls {
+            f()?;
+        }
+        rounds.push(start.seconds() / calls as f64);
+    }
+    rounds.sort_by(f64::total_cmp);
+    Ok(rounds[rounds.len() / 2])
+}

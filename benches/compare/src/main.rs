@@ -3,6 +3,7 @@
 //! `{"workload": ..., "library": ..., "value": ..., "unit": ...}`; `run.sh` merges these with
 //! the Python peers' and prints the table.
 
+use std::convert::Infallible;
 use std::hint::black_box;
 use std::time::Instant;
 
@@ -20,22 +21,14 @@ mod datasets;
 mod nets;
 use nets::{NetA, NetB, NetC};
 
-/// Median seconds per call of `f` (process CPU time unless `CONSTNET_TIMING=wall`), over 15 rounds of `calls` calls after a warm-up round.
+/// Median seconds per call of `f` (process CPU time unless `CONSTNET_TIMING=wall`), over 15
+/// rounds of `calls` calls after a warm-up round.
 fn median_seconds(calls: usize, mut f: impl FnMut()) -> f64 {
-    for _ in 0..calls {
+    let Ok(seconds) = clock::median_seconds(calls, || {
         f();
-    }
-    let mut rounds: Vec<f64> = (0..15)
-        .map(|_| {
-            let start = Clock::start();
-            for _ in 0..calls {
-                f();
-            }
-            start.seconds() / calls as f64
-        })
-        .collect();
-    rounds.sort_by(f64::total_cmp);
-    rounds[rounds.len() / 2]
+        Ok::<(), Infallible>(())
+    });
+    seconds
 }
 
 /// Median wall-clock seconds per call of `f` on this thread alone and with

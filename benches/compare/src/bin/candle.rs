@@ -3,26 +3,10 @@
 
 #[path = "../clock.rs"]
 mod clock;
-use clock::Clock;
+use clock::{Clock, median_seconds};
 
 use candle_core::{D, DType, Device, Module, Result, Tensor};
 use candle_nn::{AdamW, Linear, Optimizer, ParamsAdamW, VarBuilder, VarMap, linear, ops};
-
-fn median_seconds(calls: usize, mut f: impl FnMut() -> Result<()>) -> Result<f64> {
-    for _ in 0..calls {
-        f()?;
-    }
-    let mut rounds = Vec::new();
-    for _ in 0..15 {
-        let start = Clock::start();
-        for _ in 0..calls {
-            f()?;
-        }
-        rounds.push(start.seconds() / calls as f64);
-    }
-    rounds.sort_by(f64::total_cmp);
-    Ok(rounds[rounds.len() / 2])
-}
 
 fn report(workload: &str, value: f64, unit: &str) {
     println!(

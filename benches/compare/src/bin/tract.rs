@@ -5,29 +5,13 @@
 
 #[path = "../clock.rs"]
 mod clock;
-use clock::Clock;
+use clock::median_seconds;
 
 use std::path::Path;
 
 use tract_onnx::prelude::*;
 
 type Plan = Arc<TypedRunnableModel>;
-
-fn median_seconds(calls: usize, mut f: impl FnMut() -> TractResult<()>) -> TractResult<f64> {
-    for _ in 0..calls {
-        f()?;
-    }
-    let mut rounds = Vec::new();
-    for _ in 0..15 {
-        let start = Clock::start();
-        for _ in 0..calls {
-            f()?;
-        }
-        rounds.push(start.seconds() / calls as f64);
-    }
-    rounds.sort_by(f64::total_cmp);
-    Ok(rounds[rounds.len() / 2])
-}
 
 fn report(workload: &str, value: f64, unit: &str) {
     println!(
