@@ -209,6 +209,35 @@ pub(crate) fn run<T: Scalar>(
     b: &[T],
     dims: Dims,
 ) {
+    match T::concrete(out, [a, b]) {
+        Concrete::F32(out, [a, b]) => run_f32(product, build, out, a, b, dims),
+        Concrete::F64(out, [a, b]) => run_f64(product, build, out, a, b, dims),
+    }
+}
+
+/// [`run`] on `f32`: compiled here, once, with the split among threads, which a user crate
+/// would otherwise compile again for every layer shape (`benches/compile/`).
+#[inline(never)]
+fn run_f32(product: Product, build: Build, out: &mut [f32], a: &[f32], b: &[f32], dims: Dims) {
+    run_here(product, build, out, a, b, dims)
+}
+
+/// [`run`] on `f64`: compiled here, once.
+#[inline(never)]
+fn run_f64(product: Product, build: Build, out: &mut [f64], a: &[f64], b: &[f64], dims: Dims) {
+    run_here(product, build, out, a, b, dims)
+}
+
+/// The body of [`run_f32`] and [`run_f64`].
+#[inline(always)]
+fn run_here<T: Scalar>(
+    product: Product,
+    build: Build,
+    out: &mut [T],
+    a: &[T],
+    b: &[T],
+    dims: Dims,
+) {
     #[cfg(feature = "std")]
     {
         let parts = parts(product, dims);

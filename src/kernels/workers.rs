@@ -194,40 +194,50 @@ std::thread_local! {
 /// assert_eq!(shared, alone);
 /// ```
 pub fn with_threads<R>(threads: usize, f: impl FnOnce() -> R) -> R {
-    let helpers = threads.saturating_sub(1);
-    if helpers == 0 {
-        return f();
-    }
-    let crew = Arc::new(Crew {
-        round: AtomicU64::new(0),
-        unfinished: AtomicUsize::new(0),
-        state: Mutex::new(State {
-            job: None,
-            parts: 0,
-            panicked: false,
-            stop: false,
-        }),
-        posted: Condvar::new(),
-        finished: Condvar::new(),
-    });
-    let handles: Vec<JoinHandle<()>> = (0..helpers)
-        .map_while(|helper| {
-            let crew = Arc::clone(&crew);
-            std::thread::Builder::new()
-                .name(std::format!("constnet-helper-{helper}"))
-                .spawn(move || crew.serve(helper))
-                .ok()
-        })
-        .collect();
-    // A helper the system refused to start leaves the product to fewer threads.
-    let started = handles.len();
-    let outer = CREW.with(|slot| slot.replace(Some((Arc::clone(&crew), started))));
-    let _stop = Dismissal {
-        crew,
-        handles,
-        outer: Some(outer),
-    };
+    // Only this line and the call are generic: the crew starts and stops in functions
+    // compiled once, here, not in every user crate for every closure (`benches/compile/`).
+    let _crew = Dismissal::start(threads);
     f()
+}
+
+impl Dismissal {
+    /// Starts `threads - 1` helpers and makes them this thread's crew, until the returned
+    /// value is dropped; `None` for fewer than two threads.
+    fn start(threads: usize) -> Option<Self> {
+        let helpers = threads.saturating_sub(1);
+        if helpers == 0 {
+            return None;
+        }
+        let crew = Arc::new(Crew {
+            round: AtomicU64::new(0),
+            unfinished: AtomicUsize::new(0),
+            state: Mutex::new(State {
+                job: None,
+                parts: 0,
+                panicked: false,
+                stop: false,
+            }),
+            posted: Condvar::new(),
+            finished: Condvar::new(),
+        });
+        let handles: Vec<JoinHandle<()>> = (0..helpers)
+            .map_while(|helper| {
+                let crew = Arc::clone(&crew);
+                std::thread::Builder::new()
+                    .name(std::format!("constnet-helper-{helper}"))
+                    .spawn(move || crew.serve(helper))
+                    .ok()
+            })
+            .collect();
+        // A helper the system refused to start leaves the product to fewer threads.
+        let started = handles.len();
+        let outer = CREW.with(|slot| slot.replace(Some((Arc::clone(&crew), started))));
+        Some(Dismissal {
+            crew,
+            handles,
+            outer: Some(outer),
+        })
+    }
 }
 
 /// Stops and joins a crew's helpers and puts back the thread's outer crew, when
