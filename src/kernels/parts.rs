@@ -13,7 +13,6 @@
 use core::mem::MaybeUninit;
 
 /// `[part(values[0]), ..., part(values[M - 1])]`, borrowing from `values`.
-#[inline]
 pub fn parts_of_each<'a, A: ?Sized, B: ?Sized, const M: usize>(
     values: &'a mut [&mut A; M],
     part: for<'x> fn(&'x mut A) -> &'x mut B,

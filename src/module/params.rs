@@ -53,7 +53,6 @@ pub trait Params<T: Scalar> {
 impl<T: Scalar, N: Persist<T>> Params<T> for N {
     const COUNT: usize = N::LEARNED;
 
-    #[inline]
     fn visit(&self, f: &mut impl FnMut(&[T])) {
         self.visit_items(&mut |item| {
             if let Item::Tensor(info, tensor) = item
@@ -64,7 +63,6 @@ impl<T: Scalar, N: Persist<T>> Params<T> for N {
         });
     }
 
-    #[inline]
     fn walk<const M: usize>(values: [&mut Self; M], f: &mut impl FnMut([&mut [T]; M])) {
         N::walk_items(values, &mut |item| {
             if let Item::Tensor(info, tensors) = item

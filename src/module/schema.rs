@@ -323,7 +323,6 @@ pub trait Persist<T: Scalar> {
 /// *y += 1.0;
 /// assert_eq!((a.1, b.1), (3.0, 5.0));
 /// ```
-#[inline]
 pub fn project<'a, A: ?Sized, B: ?Sized, const M: usize>(
     values: &'a mut [&mut A; M],
     part: for<'x> fn(&'x mut A) -> &'x mut B,

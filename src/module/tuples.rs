@@ -109,13 +109,11 @@ impl<T: Scalar, A: Persist<T>> Persist<T> for (A,) {
     const LEARNED: usize = A::LEARNED;
     const STORED: usize = A::STORED;
     const LAYERS: usize = A::LAYERS;
-    #[inline]
     fn visit_items(&self, f: &mut dyn FnMut(Item<'_, &[T]>)) {
         f(Item::Begin);
         self.0.visit_items(f);
         f(Item::End);
     }
-    #[inline]
     fn walk_items<const M: usize>(
         mut values: [&mut Self; M],
         f: &mut dyn FnMut(Item<'_, [&mut [T]; M]>),
@@ -291,14 +289,12 @@ macro_rules! tuple_module {
             const STORED: usize = 0 $(+ $L::STORED)+;
             const LAYERS: usize = 0 $(+ $L::LAYERS)+;
 
-            #[inline]
             fn visit_items(&self, f: &mut dyn FnMut(Item<'_, &[T]>)) {
                 f(Item::Begin);
                 $(self.$idx.visit_items(f);)+
                 f(Item::End);
             }
 
-            #[inline]
             fn walk_items<const M: usize>(
                 mut values: [&mut Self; M],
                 f: &mut dyn FnMut(Item<'_, [&mut [T]; M]>),
