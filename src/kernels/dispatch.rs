@@ -9,30 +9,57 @@
 /// Runs the build of a kernel this machine should run:
 /// - `dispatch!(fma: F, avx2: A, wide: W, portable: P)`: in builds for AVX2, `W` (the host
 ///   kernels, fused when the build has FMA and not the `libm` feature); with `std` on x86_64,
-///   `F` or `A`, the same kernels compiled for those features, when the CPU has them
-///   ([`fused_multiply_add`](super::fused_multiply_add) tells which); `P` everywhere else, the
-///   Cortex-M included.
+///   `F` when the CPU has AVX2 and FMA and the `libm` feature is off, or `A` when the CPU has
+///   AVX2 and the `libm` feature is on; `P` everywhere else, the Cortex-M included. Only one of
+///   `F` and `A` is compiled: each is compiled again in the user's crate for every shape, and
+///   a build can only ever pick one of them (a CPU with AVX2 but not FMA, which no vendor has
+///   made since FMA came with AVX2 in 2013, runs `P` without `libm`).
 /// - `dispatch!(avx2: A, portable: P)`: for kernels that never fuse (the optimizer steps): `A`
 ///   on a CPU with AVX2 when the build is not for AVX2 already, `P` otherwise.
 ///
 /// `F` and `A` are calls of `#[target_feature]` functions; the macro makes them only after
 /// checking the CPU, which is what makes them sound. It `return`s from the calling function.
 macro_rules! dispatch {
-    (avx2: $avx2:expr, portable: $portable:expr) => {
-        dispatch!(fma: $avx2, avx2: $avx2, wide: $portable, portable: $portable)
-    };
+    (avx2: $avx2:expr, portable: $portable:expr) => {{
+        #[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
+        return $portable;
+        #[cfg(all(feature = "std", target_arch = "x86_64", not(target_feature = "avx2")))]
+        match $crate::kernels::dispatch::host() {
+            // SAFETY: the AVX2 build only needs AVX2, which this CPU has, as `host` checked
+            // (`Fma` also means AVX2).
+            #[allow(unsafe_code)]
+            $crate::kernels::dispatch::Host::Fma | $crate::kernels::dispatch::Host::Avx2 => {
+                return unsafe { $avx2 };
+            }
+            $crate::kernels::dispatch::Host::Portable => {}
+        }
+        #[allow(unreachable_code)]
+        $portable
+    }};
     (fma: $fma:expr, avx2: $avx2:expr, wide: $wide:expr, portable: $portable:expr) => {{
         #[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
         return $wide;
-        #[cfg(all(feature = "std", target_arch = "x86_64", not(target_feature = "avx2")))]
-        match $crate::kernels::dispatch::host() {
+        #[cfg(all(
+            feature = "std",
+            target_arch = "x86_64",
+            not(target_feature = "avx2"),
+            not(feature = "libm")
+        ))]
+        if let $crate::kernels::dispatch::Host::Fma = $crate::kernels::dispatch::host() {
             // SAFETY: the FMA build needs AVX2 and FMA, which this CPU has, as `host` checked.
             #[allow(unsafe_code)]
-            $crate::kernels::dispatch::Host::Fma => return unsafe { $fma },
+            return unsafe { $fma };
+        }
+        #[cfg(all(
+            feature = "std",
+            target_arch = "x86_64",
+            not(target_feature = "avx2"),
+            feature = "libm"
+        ))]
+        if let $crate::kernels::dispatch::Host::Avx2 = $crate::kernels::dispatch::host() {
             // SAFETY: the AVX2 build only needs AVX2, which this CPU has, as `host` checked.
             #[allow(unsafe_code)]
-            $crate::kernels::dispatch::Host::Avx2 => return unsafe { $avx2 },
-            $crate::kernels::dispatch::Host::Portable => {}
+            return unsafe { $avx2 };
         }
         #[allow(unreachable_code)]
         $portable

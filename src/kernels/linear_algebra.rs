@@ -71,7 +71,14 @@ pub fn affine_rows<T: Scalar, const K: usize, const IN: usize, const OUT: usize>
                 fma: affine_rows_small_fma(x, w, b),
                 avx2: affine_rows_small_avx2(x, w, b),
                 wide: affine_rows_small::<T, FUSED_BUILD, K, IN, OUT>(x, w, b),
-                portable: affine_rows_small::<T, false, K, IN, OUT>(x, w, b)
+                // Without AVX2 (or with it but without FMA and `libm`), the product compiled
+                // once in this crate: the same sums in the same order, so the same bits, and
+                // no third copy of the loops for every small shape in the user's crate.
+                portable: {
+                    let mut out = [*b; K];
+                    host_product(Product::AffineRows, &mut out, x, w, (K, IN, OUT));
+                    out
+                }
             );
         }
         let mut out = [*b; K];
@@ -118,8 +125,13 @@ fn affine_rows_small<
     out
 }
 
-/// [`affine_rows_small`] compiled for AVX2.
-#[cfg(all(feature = "std", target_arch = "x86_64", not(target_feature = "avx2")))]
+/// [`affine_rows_small`] compiled for AVX2 (run with `libm`, which never fuses).
+#[cfg(all(
+    feature = "std",
+    feature = "libm",
+    target_arch = "x86_64",
+    not(target_feature = "avx2")
+))]
 #[target_feature(enable = "avx2")]
 fn affine_rows_small_avx2<T: Scalar, const K: usize, const IN: usize, const OUT: usize>(
     x: &[[T; IN]; K],
@@ -129,8 +141,14 @@ fn affine_rows_small_avx2<T: Scalar, const K: usize, const IN: usize, const OUT:
     affine_rows_small::<T, false, K, IN, OUT>(x, w, b)
 }
 
-/// [`affine_rows_small`] compiled for AVX2 and FMA, with fused multiply-adds.
-#[cfg(all(feature = "std", target_arch = "x86_64", not(target_feature = "avx2")))]
+/// [`affine_rows_small`] compiled for AVX2 and FMA, with fused multiply-adds (not with
+/// `libm`).
+#[cfg(all(
+    feature = "std",
+    not(feature = "libm"),
+    target_arch = "x86_64",
+    not(target_feature = "avx2")
+))]
 #[target_feature(enable = "avx2,fma")]
 fn affine_rows_small_fma<T: Scalar, const K: usize, const IN: usize, const OUT: usize>(
     x: &[[T; IN]; K],
