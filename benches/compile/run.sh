@@ -3,7 +3,7 @@
 # plain loops, built as a user builds them. Prints CPU seconds (user + sys, what the build cost
 # whatever else the machine did), wall seconds and LLVM IR lines side by side, with ratios.
 #
-#   benches/compile/run.sh [rebuilds]      (default 3; the median rebuild is reported)
+#   benches/compile/run.sh [rebuilds]      (default 5; the median rebuild is reported)
 #
 # Then the debug builds of the constnet app at opt-level 0 and 1 (set with
 # CARGO_PROFILE_DEV_OPT_LEVEL, as `[profile.dev] opt-level = 1` would): the rebuild after an
@@ -12,7 +12,7 @@
 # Needs `cargo-llvm-lines` for the IR column (installed with `cargo install` if missing).
 set -euo pipefail
 cd "$(dirname "$0")"
-rebuilds="${1:-3}"
+rebuilds="${1:-5}"
 command -v cargo-llvm-lines >/dev/null 2>&1 || cargo install --quiet --locked cargo-llvm-lines
 
 # Runs a command, prints "cpu wall" in seconds.
@@ -27,26 +27,38 @@ timed() {
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 declare -A cold_cpu cold_wall rebuild_cpu rebuild_wall ir
-for app in constnet-app plain-app; do
+apps=(constnet-app plain-app)
+for app in "${apps[@]}"; do
     (cd "$app" && cargo clean --quiet && cargo fetch --quiet)
     read -r cpu wall < <(cd "$app" && timed cargo build --release --offline)
     cold_cpu[$app]=$cpu
     cold_wall[$app]=$wall
-    cpus=""
-    walls=""
-    for i in $(seq "$rebuilds"); do
+done
+# The rebuilds alternate between the two apps (A B A B ...), so that a neighbour's load on
+# this shared machine falls on both alike; each round's ratio is kept, and their median
+# reported beside the medians of each app.
+declare -A cpus walls
+ratios=""
+for i in $(seq "$rebuilds"); do
+    declare -A round
+    for app in "${apps[@]}"; do
         # Edit a literal, as a user edits main.rs, and rebuild.
         sed -i "s/^const EPOCHS: usize = .*;/const EPOCHS: usize = $((200 + i % 2));/" "$app/src/main.rs"
         read -r cpu wall < <(cd "$app" && timed cargo build --release --offline)
-        cpus+="$cpu"$'\n'
-        walls+="$wall"$'\n'
+        cpus[$app]+="$cpu"$'\n'
+        walls[$app]+="$wall"$'\n'
+        round[$app]=$cpu
     done
+    ratios+="$(awk -v a="${round[constnet-app]}" -v b="${round[plain-app]}" 'BEGIN { print a / b }')"$'\n'
+done
+for app in "${apps[@]}"; do
     sed -i "s/^const EPOCHS: usize = .*;/const EPOCHS: usize = 200;/" "$app/src/main.rs"
-    rebuild_cpu[$app]="$(printf '%s' "$cpus" | median)"
-    rebuild_wall[$app]="$(printf '%s' "$walls" | median)"
+    rebuild_cpu[$app]="$(printf '%s' "${cpus[$app]}" | median)"
+    rebuild_wall[$app]="$(printf '%s' "${walls[$app]}" | median)"
     ir[$app]="$(cd "$app" && cargo llvm-lines --release --offline 2>/dev/null |
         awk 'NR == 3 { gsub(/[^0-9]/, "", $1); print $1; exit }')"
 done
+round_ratio="$(printf '%s' "$ratios" | median)"
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; }
 echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores; $(rustc --version)"
@@ -59,6 +71,7 @@ row "cold release build, CPU s" "${cold_cpu[$a]}" "${cold_cpu[$b]}" "${cold_cpu[
 row "cold release build, wall s" "${cold_wall[$a]}" "${cold_wall[$b]}" "${cold_wall[$a]}" "${cold_wall[$b]}"
 row "rebuild after an edit, CPU s (median)" "${rebuild_cpu[$a]}" "${rebuild_cpu[$b]}" "${rebuild_cpu[$a]}" "${rebuild_cpu[$b]}"
 row "rebuild after an edit, wall s" "${rebuild_wall[$a]}" "${rebuild_wall[$b]}" "${rebuild_wall[$a]}" "${rebuild_wall[$b]}"
+printf '| %-38s | %-14s | %-12s | %-6s |\n' "rebuild, median of the rounds' ratios" "" "" "$(awk -v r="$round_ratio" 'BEGIN { printf "%.2fx", r }')"
 row "LLVM IR lines (cargo llvm-lines)" "${ir[$a]}" "${ir[$b]}" "${ir[$a]}" "${ir[$b]}"
 
 # Debug builds: what `opt-level` costs in the edit-build loop and gives back at run time.
