@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the workloads on constnet, a naive Rust MLP, candle, PyTorch, onnxruntime and tract in
+# Runs the workloads on constnet, a naive Rust MLP, candle, dfdx, PyTorch, onnxruntime and tract in
 # one go, one thread each (and W1b-C and W2-C also on two threads, timed on the wall clock:
 # process CPU time would count both threads' work), and prints one table: each peer's figure
 # and constnet's speed relative to it (above 1: constnet is faster). Needs Python with torch
@@ -9,12 +9,13 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 python="${PYTHON:-python3}"
-cargo build --quiet --release --features tract
+cargo build --quiet --release --features tract,dfdx
 results=$(mktemp)
 onnx=$(mktemp -d)
 trap 'rm -rf "$results" "$onnx"' EXIT
 ./target/release/constnet-compare > "$results"
 RAYON_NUM_THREADS=1 ./target/release/candle >> "$results"
+RAYON_NUM_THREADS=1 ./target/release/dfdx >> "$results"
 CONSTNET_ONNX_DIR="$onnx" "$python" peers.py >> "$results" 2>/dev/null
 # tract runs the ONNX files peers.py exported for onnxruntime (none without onnx installed).
 if [ -e "$onnx/C.onnx" ]; then ./target/release/tract "$onnx" >> "$results"; fi
