@@ -66,24 +66,24 @@ pub fn affine_rows<T: Scalar, const K: usize, const IN: usize, const OUT: usize>
 ) -> [[T; OUT]; K] {
     #[cfg(all(target_arch = "x86_64", any(feature = "std", target_feature = "avx2")))]
     {
+        // The product compiled once in this crate.
+        let compiled_once = || {
+            let mut out = [*b; K];
+            host_product(Product::AffineRows, &mut out, x, w, (K, IN, OUT));
+            out
+        };
         if K < 4 && IN * OUT <= SMALL_LAYER {
             return dispatch!(
                 fma: affine_rows_small_fma(x, w, b),
                 avx2: affine_rows_small_avx2(x, w, b),
                 wide: affine_rows_small::<T, FUSED_BUILD, K, IN, OUT>(x, w, b),
                 // Without AVX2 (or with it but without FMA and `libm`), the product compiled
-                // once in this crate: the same sums in the same order, so the same bits, and
-                // no third copy of the loops for every small shape in the user's crate.
-                portable: {
-                    let mut out = [*b; K];
-                    host_product(Product::AffineRows, &mut out, x, w, (K, IN, OUT));
-                    out
-                }
+                // once: the same sums in the same order, so the same bits, and no third copy
+                // of the loops for every small shape in the user's crate.
+                portable: compiled_once()
             );
         }
-        let mut out = [*b; K];
-        host_product(Product::AffineRows, &mut out, x, w, (K, IN, OUT));
-        out
+        compiled_once()
     }
     #[cfg(not(all(target_arch = "x86_64", any(feature = "std", target_feature = "avx2"))))]
     affine_rows_portable::<T, BLOCK, K, IN, OUT>(x, w, b)
