@@ -3,7 +3,6 @@
 //! `{"workload": ..., "library": ..., "value": ..., "unit": ...}`; `run.sh` merges these with
 //! the Python peers' and prints the table.
 
-use std::convert::Infallible;
 use std::hint::black_box;
 use std::time::Instant;
 
@@ -11,8 +10,7 @@ use constnet::prelude::*;
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 
-mod clock;
-use clock::Clock;
+use constnet_compare::clock::{Clock, median_seconds};
 
 #[path = "../../../examples/common/datasets.rs"]
 mod datasets;
@@ -20,16 +18,6 @@ mod datasets;
 #[path = "../../common/nets.rs"]
 mod nets;
 use nets::{NetA, NetB, NetC};
-
-/// Median seconds per call of `f` (process CPU time unless `CONSTNET_TIMING=wall`), over 15
-/// rounds of `calls` calls after a warm-up round.
-fn median_seconds(calls: usize, mut f: impl FnMut()) -> f64 {
-    let Ok(seconds) = clock::median_seconds(calls, || {
-        f();
-        Ok::<(), Infallible>(())
-    });
-    seconds
-}
 
 /// Median wall-clock seconds per call of `f` on this thread alone and with
 /// [`constnet::with_threads`]`(2, ..)`, over 15 rounds of `calls` calls each way, taken in turn

@@ -1,9 +1,7 @@
 //! The workloads of `benches/README.md` on candle (CPU), printed as JSON lines like the other
 //! harnesses. `run.sh` runs it with `RAYON_NUM_THREADS=1`.
 
-#[path = "../clock.rs"]
-mod clock;
-use clock::{Clock, median_seconds};
+use constnet_compare::clock::{Clock, try_median_seconds};
 
 use candle_core::{D, DType, Device, Module, Result, Tensor};
 use candle_nn::{AdamW, Linear, Optimizer, ParamsAdamW, VarBuilder, VarMap, linear, ops};
@@ -60,11 +58,11 @@ fn main() -> Result<()> {
         } else {
             (1e9, "ns", 5000)
         };
-        let t = median_seconds(calls, || net.forward(&x).map(|_| ()))?;
+        let t = try_median_seconds(calls, || net.forward(&x).map(|_| ()))?;
         report(&format!("W1-{name}"), scale * t, unit);
         if name == "C" {
             let batch = Tensor::rand(0f32, 1.0, (64, 784), &dev)?;
-            let t = median_seconds(50, || net.forward(&batch).map(|_| ()))?;
+            let t = try_median_seconds(50, || net.forward(&batch).map(|_| ()))?;
             report("W1b-C", 64.0 / t / 1e3, "k samples/s");
             // W2-C: one step of Adam (AdamW without decay) on a batch of 64.
             let labels =
@@ -75,7 +73,7 @@ fn main() -> Result<()> {
                 ..Default::default()
             };
             let mut adam = AdamW::new(varmap.all_vars(), params)?;
-            let t = median_seconds(20, || {
+            let t = try_median_seconds(20, || {
                 let loss = candle_nn::loss::cross_entropy(&net.logits(&batch)?, &labels)?;
                 adam.backward_step(&loss)
             })?;

@@ -2,11 +2,7 @@
 //! closest to constnet in design, printed as JSON lines like the other harnesses. `run.sh`
 //! runs it with `RAYON_NUM_THREADS=1`, which keeps its matrix products on one thread.
 
-#[path = "../clock.rs"]
-mod clock;
-use clock::{Clock, median_seconds};
-
-use core::convert::Infallible;
+use constnet_compare::clock::{Clock, median_seconds};
 use dfdx::optim::Adam;
 use dfdx::prelude::*;
 
@@ -26,45 +22,34 @@ type NetC = (
     Linear<64, 10>,
 );
 
-/// The median time of one call of `f`, in seconds.
-fn per_call(calls: usize, mut f: impl FnMut()) -> f64 {
-    let result: Result<f64, Infallible> = median_seconds(calls, || {
-        f();
-        Ok(())
-    });
-    match result {
-        Ok(seconds) => seconds,
-    }
-}
-
 fn main() {
     let dev = Cpu::default();
 
     // W1: one sample through the net and its softmax.
     let net = dev.build_module::<NetA, f32>();
     let x: Tensor<Rank1<4>, f32, _> = dev.sample_uniform();
-    let t = per_call(5000, || {
+    let t = median_seconds(5000, || {
         std::hint::black_box(net.forward(x.clone()).softmax::<Axis<0>>());
     });
     report("W1-A", 1e9 * t, "ns");
 
     let net = dev.build_module::<NetB, f32>();
     let x: Tensor<Rank1<64>, f32, _> = dev.sample_uniform();
-    let t = per_call(5000, || {
+    let t = median_seconds(5000, || {
         std::hint::black_box(net.forward(x.clone()).softmax::<Axis<0>>());
     });
     report("W1-B", 1e9 * t, "ns");
 
     let mut net = dev.build_module::<NetC, f32>();
     let x: Tensor<Rank1<784>, f32, _> = dev.sample_uniform();
-    let t = per_call(500, || {
+    let t = median_seconds(500, || {
         std::hint::black_box(net.forward(x.clone()).softmax::<Axis<0>>());
     });
     report("W1-C", 1e6 * t, "us");
 
     // W1b-C: a batch of 64.
     let batch: Tensor<Rank2<64, 784>, f32, _> = dev.sample_uniform();
-    let t = per_call(50, || {
+    let t = median_seconds(50, || {
         std::hint::black_box(net.forward(batch.clone()).softmax::<Axis<1>>());
     });
     report("W1b-C", 64.0 / t / 1e3, "k samples/s");
@@ -75,7 +60,7 @@ fn main() {
     }));
     let mut grads = Some(net.alloc_grads());
     let mut adam = Adam::new(&net, AdamConfig::default());
-    let t = per_call(20, || {
+    let t = median_seconds(20, || {
         let Some(kept) = grads.take() else { return };
         let logits = net.forward_mut(batch.clone().traced(kept));
         let loss = cross_entropy_with_logits_loss(logits, targets.clone());

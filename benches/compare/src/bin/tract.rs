@@ -3,9 +3,7 @@
 //! from the same PyTorch nets onnxruntime runs (one argument: their folder); tract runs on the
 //! calling thread.
 
-#[path = "../clock.rs"]
-mod clock;
-use clock::median_seconds;
+use constnet_compare::clock::try_median_seconds;
 
 use std::path::Path;
 
@@ -34,7 +32,7 @@ fn seconds_per_run(plan: &Plan, rows: usize, width: usize, calls: usize) -> Trac
     let values: Vec<f32> = (0..rows * width).map(|i| (i % 97) as f32 / 97.0).collect();
     let input: TValue = Tensor::from_shape(&[rows, width], &values)?.into();
     let mut state = plan.spawn()?;
-    median_seconds(calls, || {
+    try_median_seconds(calls, || {
         std::hint::black_box(state.run(tvec![input.clone()])?);
         Ok(())
     })

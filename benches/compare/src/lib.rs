@@ -1,0 +1,3 @@
+//! What the harness's binaries share: the clock they all time with.
+
+pub mod clock;
