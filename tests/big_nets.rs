@@ -117,3 +117,49 @@ fn training_on_two_threads_gives_the_bits_of_one() {
         "two threads stepped to other weights"
     );
 }
+
+/// `net` trained for one epoch of batches of 64 with `optimizer`, on `threads` threads.
+fn trained_with<O: Optimizer<f32, Mnist>>(
+    optimizer: &mut O,
+    threads: usize,
+    x: &[[f32; 784]],
+    y: &[[f32; 10]],
+) -> Box<Mnist> {
+    let mut net = Mnist::init_boxed(&mut rng(106));
+    Trainer::new(Nllm, optimizer)
+        .batch_size::<64>()
+        .epochs(1)
+        .threads(threads)
+        .fit(&mut *net, x, y, &mut rng(107))
+        .unwrap();
+    net
+}
+
+#[test]
+fn every_optimizer_updates_on_two_threads_to_the_bits_of_one() {
+    // The first layer's 100,352 weights are long enough for the update, the backup copy and
+    // the gradient's scaling and reset to be shared between the threads.
+    let (x, y) = banded_images(&mut rng(108), 128);
+    let untrained = Mnist::init_boxed(&mut rng(106));
+    macro_rules! check {
+        ($make:expr) => {{
+            let alone = trained_with(&mut $make, 1, &x, &y);
+            let shared = trained_with(&mut $make, 2, &x, &y);
+            assert!(
+                *alone != *untrained,
+                "{} trained nothing",
+                stringify!($make)
+            );
+            assert!(
+                *shared == *alone,
+                "{} on two threads trained other weights",
+                stringify!($make)
+            );
+        }};
+    }
+    check!(Sgd::new(0.05f32));
+    check!(WeightDecay::new(Sgd::new(0.05f32), 1e-3));
+    check!(Momentum::new(0.01f32));
+    check!(Adadelta::new(1.0f32));
+    check!(Adam::new(1e-3f32));
+}

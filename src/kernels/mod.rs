@@ -21,7 +21,7 @@
 //! vector loops; `blocks` the portable register blocks of the matrix products, `packed` their
 //! cache-blocked x86_64 form on slices, `host_products` its builds per CPU, `linear_algebra` the
 //! products themselves; `optimizer_step` the
-//! per-weight update loops; `parts` the same field of several values at once; `zeroable` the promise that zero bytes make a valid value; `quantized` the int8 arithmetic
+//! per-weight update loops, `runs` element-wise passes shared among threads; `parts` the same field of several values at once; `zeroable` the promise that zero bytes make a valid value; `quantized` the int8 arithmetic
 //! of TFLite's reference kernels, and `arm_dsp` the Arm DSP instructions its product uses.
 
 #[macro_use]
@@ -40,10 +40,8 @@ mod packed;
 mod parts;
 pub mod quantized;
 mod reduce;
-// Only the x86_64 products take run-time widths and are split; elsewhere `with_threads` runs
-// its closure alone and the hand-off goes unused.
+mod runs;
 #[cfg(feature = "std")]
-#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
 mod workers;
 mod zeroable;
 
@@ -63,6 +61,7 @@ pub use normalize::{
 pub use optimizer_step::{step_with_state, step_with_two_states};
 pub use parts::parts_of_each;
 pub use reduce::{all_finite, argmax, dot, max, scale_all_finite, sum};
+pub(crate) use runs::in_runs;
 #[cfg(feature = "std")]
 pub use workers::{threads, with_threads};
 #[cfg(feature = "alloc")]

@@ -7,7 +7,7 @@
 //! compiled all five again for every layer field and every `M`: a fifth of a small app's LLVM
 //! IR (`benches/compile/`). A loop writing into uninitialized slots is one small function.
 
-// The one `unsafe` here is reading the array back once every slot is written.
+// The two `unsafe` here are reading an array back once every slot is written.
 #![allow(unsafe_code)]
 
 use core::mem::MaybeUninit;
@@ -28,9 +28,46 @@ pub fn parts_of_each<'a, A: ?Sized, B: ?Sized, const M: usize>(
     unsafe { (&raw const parts).cast::<[&'a mut B; M]>().read() }
 }
 
+/// `[make(0), ..., make(M - 1)]`: `core::array::from_fn` for an array of references, as one
+/// small loop (see the module's note on `from_fn`). Used by the element-wise passes shared
+/// among threads, so only with `std`.
+#[cfg(feature = "std")]
+pub(crate) fn references_from<'a, B: ?Sized, const M: usize>(
+    make: &mut dyn FnMut(usize) -> &'a mut B,
+) -> [&'a mut B; M] {
+    let mut references: [MaybeUninit<&'a mut B>; M] = [const { MaybeUninit::uninit() }; M];
+    for (i, slot) in references.iter_mut().enumerate() {
+        slot.write(make(i));
+    }
+    // SAFETY: as in `parts_of_each`: the loop wrote all `M` slots, and `MaybeUninit<X>` has
+    // the layout of `X`.
+    unsafe { (&raw const references).cast::<[&'a mut B; M]>().read() }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(feature = "std")]
+    #[test]
+    fn references_from_makes_each_slot_from_its_index() {
+        let mut values = [10u32, 20, 30, 40];
+        let (low, high) = values.split_at_mut(2);
+        let (mut low, mut high) = (Some(low), Some(high));
+        let mut halves = |i: usize| -> &mut [u32] {
+            if i == 0 {
+                low.take().unwrap_or_default()
+            } else {
+                high.take().unwrap_or_default()
+            }
+        };
+        let [first, second]: [&mut [u32]; 2] = references_from(&mut halves);
+        first[1] += 1;
+        second[0] += 2;
+        assert_eq!(values, [10, 21, 32, 40]);
+        let none: [&mut u32; 0] = references_from(&mut |_| unreachable!());
+        assert!(none.is_empty());
+    }
 
     #[test]
     fn parts_of_each_borrows_the_same_field_of_every_value() {

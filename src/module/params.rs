@@ -39,7 +39,12 @@ pub trait Params<T: Scalar> {
 
     /// Sets every parameter to zero (a gradient accumulator's reset).
     fn zero_params(&mut self) {
-        Self::walk([self], &mut |[p]: [&mut [T]; 1]| p.fill(T::zero()));
+        Self::walk([self], &mut |tensor: [&mut [T]; 1]| {
+            crate::kernels::in_runs(tensor, &|[p]| {
+                p.fill(T::zero());
+                true
+            });
+        });
     }
 
     /// `true` when no parameter is NaN or infinite.

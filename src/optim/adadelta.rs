@@ -57,13 +57,16 @@ impl<T: Scalar, Net: Params<T> + Layers, S: StepSize<T>> Optimizer<T, Net> for A
         let eta = self.step_size.eta(self.t);
         let (gamma, eps) = (T::from_f64(self.gamma), T::from_f64(self.eps));
         let squares = self.squares.get_or_insert_with(Stored::zeroed);
+        let rule = |wi: T, gi: T, si| {
+            let si = running_average_step(si, gi * gi, gamma);
+            (wi - eta / math::sqrt(si + eps) * gi, si)
+        };
         let mut finite = true;
         Net::walk(
             [net, grad, &mut **squares],
-            &mut |[w, g, sq]: [&mut [T]; 3]| {
-                finite &= kernels::step_with_state(w, g, sq, |wi, gi, si| {
-                    let si = running_average_step(si, gi * gi, gamma);
-                    (wi - eta / math::sqrt(si + eps) * gi, si)
+            &mut |tensors: [&mut [T]; 3]| {
+                finite &= kernels::in_runs(tensors, &|[w, g, sq]| {
+                    kernels::step_with_state(w, g, sq, rule)
                 })
             },
         );

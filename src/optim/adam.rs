@@ -72,15 +72,18 @@ impl<T: Scalar, Net: Params<T> + Layers, S: StepSize<T>> Optimizer<T, Net> for A
         let (m, v) = self
             .moments
             .get_or_insert_with(|| (Stored::zeroed(), Stored::zeroed()));
+        let rule = |wi: T, gi: T, mi, vi| {
+            let mi = running_average_step(mi, gi, b1);
+            let vi = running_average_step(vi, gi * gi, b2);
+            let wi = wi - eta / math::sqrt(vi * correct2 + eps) * (mi * correct1);
+            (wi, mi, vi)
+        };
         let mut finite = true;
         Net::walk(
             [net, grad, &mut **m, &mut **v],
-            &mut |[w, g, m, v]: [&mut [T]; 4]| {
-                finite &= kernels::step_with_two_states(w, g, m, v, |wi, gi, mi, vi| {
-                    let mi = running_average_step(mi, gi, b1);
-                    let vi = running_average_step(vi, gi * gi, b2);
-                    let wi = wi - eta / math::sqrt(vi * correct2 + eps) * (mi * correct1);
-                    (wi, mi, vi)
+            &mut |tensors: [&mut [T]; 4]| {
+                finite &= kernels::in_runs(tensors, &|[w, g, m, v]| {
+                    kernels::step_with_two_states(w, g, m, v, rule)
                 })
             },
         );

@@ -56,13 +56,16 @@ impl<T: Scalar, Net: Params<T> + Layers, S: StepSize<T>> Optimizer<T, Net> for M
         let eta = self.step_size.eta(self.t);
         let gamma = T::from_f64(self.gamma);
         let velocity = self.velocity.get_or_insert_with(Stored::zeroed);
+        let rule = |wi: T, gi: T, vi: T| {
+            let vi = gamma * vi + eta * gi;
+            (wi - vi, vi)
+        };
         let mut finite = true;
         Net::walk(
             [net, grad, &mut **velocity],
-            &mut |[w, g, v]: [&mut [T]; 3]| {
-                finite &= kernels::step_with_state(w, g, v, |wi, gi, vi| {
-                    let vi = gamma * vi + eta * gi;
-                    (wi - vi, vi)
+            &mut |tensors: [&mut [T]; 3]| {
+                finite &= kernels::in_runs(tensors, &|[w, g, v]| {
+                    kernels::step_with_state(w, g, v, rule)
                 })
             },
         );

@@ -37,8 +37,11 @@ impl<T: Scalar, Net: Params<T>, S: StepSize<T>> Optimizer<T, Net> for Sgd<S> {
     fn step(&mut self, net: &mut Net, grad: &mut Net) {
         self.t += 1;
         let eta = self.step_size.eta(self.t);
-        Net::walk([net, grad], &mut |[w, g]: [&mut [T]; 2]| {
-            kernels::axpy_slice(w, -eta, g)
+        Net::walk([net, grad], &mut |tensors: [&mut [T]; 2]| {
+            kernels::in_runs(tensors, &|[w, g]| {
+                kernels::axpy_slice(w, -eta, g);
+                true
+            });
         });
     }
 

@@ -37,8 +37,11 @@ impl<O> WeightDecay<O> {
 impl<T: Scalar, Net: Params<T>, O: Optimizer<T, Net>> Optimizer<T, Net> for WeightDecay<O> {
     fn step(&mut self, net: &mut Net, grad: &mut Net) {
         let two_lambda = T::from_f64(2.0 * self.lambda);
-        Net::walk([grad, net], &mut |[g, w]: [&mut [T]; 2]| {
-            crate::kernels::axpy_slice(g, two_lambda, w);
+        Net::walk([grad, net], &mut |tensors: [&mut [T]; 2]| {
+            crate::kernels::in_runs(tensors, &|[g, w]| {
+                crate::kernels::axpy_slice(g, two_lambda, w);
+                true
+            });
         });
         self.inner.step(net, grad);
     }

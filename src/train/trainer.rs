@@ -638,8 +638,10 @@ impl<'o, L, O, const K: usize, H> Trainer<'o, L, O, K, H> {
         let mut finite = true;
         if self.reduction == Reduction::Mean {
             let scale = T::one() / T::from_usize(samples);
-            Net::walk([grad], &mut |[g]: [&mut [T]; 1]| {
-                finite &= crate::kernels::scale_all_finite(g, scale)
+            Net::walk([grad], &mut |tensor: [&mut [T]; 1]| {
+                finite &= crate::kernels::in_runs(tensor, &|[g]| {
+                    crate::kernels::scale_all_finite(g, scale)
+                })
             });
         } else {
             finite = grad.params_finite();
@@ -650,8 +652,11 @@ impl<'o, L, O, const K: usize, H> Trainer<'o, L, O, K, H> {
                 step: self.optimizer.steps() + 1,
             });
         }
-        Net::walk([last_good, net], &mut |[saved, w]: [&mut [T]; 2]| {
-            saved.copy_from_slice(w)
+        Net::walk([last_good, net], &mut |tensors: [&mut [T]; 2]| {
+            crate::kernels::in_runs(tensors, &|[saved, w]| {
+                saved.copy_from_slice(w);
+                true
+            });
         });
         self.optimizer.step(net, grad);
         // A state that overflowed (Adam's second moment of a huge gradient) freezes weights
