@@ -20,8 +20,9 @@
 //! Files: `dispatch` picks a build per CPU; `elementwise`, `reduce` and `normalize` are the
 //! vector loops; `blocks` the portable register blocks of the matrix products, `packed` their
 //! cache-blocked x86_64 form on slices, `host_products` its builds per CPU, `linear_algebra` the
-//! products themselves; `optimizer_step` the
-//! per-weight update loops, `runs` element-wise passes shared among threads; `parts` the same field of several values at once; `zeroable` the promise that zero bytes make a valid value; `quantized` the int8 arithmetic
+//! products themselves; `optimizer_step` the per-weight update loops, `runs` element-wise
+//! passes shared among threads; `parts` the same field of several values at once; `zeroable`
+//! the promise that zero bytes make a valid value; `quantized` the int8 arithmetic
 //! of TFLite's reference kernels, and `arm_dsp` the Arm DSP instructions its product uses.
 
 #[macro_use]

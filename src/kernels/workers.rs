@@ -170,15 +170,15 @@ std::thread_local! {
 
 /// Runs `f` with `threads - 1` helper threads sharing the large batched products and the long
 /// element-wise passes of training (the optimizer's update, the divergence backup, the
-/// gradient's scaling and reset) that `f` computes on this thread (`threads` 0 or 1: none). The helpers start here and are joined before this
-/// returns, also when `f` panics.
+/// gradient's scaling and reset) that `f` computes on this thread (`threads` 0 or 1: none).
+/// The helpers start here and are joined before this returns, also when `f` panics.
 ///
 /// Every product is split by the rows or columns of its output and each output is summed by
 /// one thread in the one fixed order, so the results are the same bits with any number of
 /// threads. Only products of about 2^18 multiply-adds or more are split (a batch of 64
 /// through a 784-128 layer is 6.4 million), and only on x86_64, where the products take
-/// run-time widths; the element-wise passes, on tensors of 2^16 values or more, on any target
-/// with `std`. Between products the helpers spin for up to
+/// run-time widths; the element-wise passes, on tensors long enough to give each thread 2^15
+/// values, on any target with `std`. Between products the helpers spin for up to
 /// 200 us before they sleep, so they keep a core busy while `f` runs: start them around a
 /// loop of batches, not for each call. [`Trainer::threads`](crate::train::Trainer::threads)
 /// does this for training.
