@@ -162,18 +162,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // The TFLite interpreter's bytes for the converter's own sine model, which the firmware
     // loads from the `.tflite` file itself.
-    let fixture: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(concat!(
+    let fixture = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../tests/fixtures/tflite/sine_int8.json"
-    ))?)?;
-    let bytes = |key: &str| -> Result<Vec<i64>, Box<dyn std::error::Error>> {
-        fixture[key]
-            .as_array()
-            .ok_or("an array")?
-            .iter()
-            .map(|v| v.as_i64().ok_or_else(|| "an integer".into()))
-            .collect()
-    };
+    ))?;
+    let bytes = |key: &str| integers_under(&fixture, key);
     let (inputs, outputs) = (bytes("inputs")?, bytes("outputs")?);
     let mut cases = format!(
         "// Written by `cargo run --release --features libm --example firmware_assets` from\n\
@@ -207,4 +200,32 @@ fn int8_class(out: &[i8; 10]) -> usize {
         }
     }
     best
+}
+
+/// The array of integers that the top-level `key` of a JSON document holds, as in
+/// `"inputs": [-128, -124, 3]`. Enough JSON for the fixture this example reads, so that the
+/// examples build no JSON library; anything else under the key is an error that says so.
+fn integers_under(json: &str, key: &str) -> Result<Vec<i64>, Box<dyn std::error::Error>> {
+    let quoted = format!("\"{key}\"");
+    let after_key = json
+        .find(&quoted)
+        .map(|at| &json[at + quoted.len()..])
+        .ok_or_else(|| format!("the fixture has no {quoted}"))?;
+    let array = after_key
+        .trim_start()
+        .strip_prefix(':')
+        .map(str::trim_start)
+        .and_then(|rest| rest.strip_prefix('['))
+        .and_then(|rest| rest.split_once(']'))
+        .map(|(inside, _)| inside)
+        .ok_or_else(|| format!("{quoted} does not hold an array"))?;
+    array
+        .split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(|item| {
+            item.parse()
+                .map_err(|e| format!("{quoted} holds {item:?}, not an integer: {e}").into())
+        })
+        .collect()
 }
