@@ -1,6 +1,6 @@
 //! What a hidden layer does, in a picture: two interleaved spirals in the plane, which no line
 //! separates, learned by a 2-32-32-2 net; the decision regions are drawn to
-//! `target/plots/decision_boundary.png`, next to those of a net with no hidden layer.
+//! `target/plots/decision_boundary.svg`, next to those of a net with no hidden layer.
 //!
 //! Run: `cargo run --release --example decision_boundary`
 
@@ -76,13 +76,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         + 0.2;
     for (file, title, accuracy, net) in [
         (
-            "decision_boundary.png",
+            "decision_boundary.svg",
             "2-32-32-2, two tanh hidden layers",
             deep_eval,
             &deep as &dyn Classify,
         ),
         (
-            "decision_boundary_linear.png",
+            "decision_boundary_linear.svg",
             "a single layer: a straight boundary",
             flat_eval,
             &flat,

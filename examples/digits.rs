@@ -1,6 +1,6 @@
 //! The main job: train the chapter's 64-32-10 network on the bundled handwritten digits
 //! (UCI optdigits, 1797 8x8 images) with a progress bar, report held-out accuracy and the
-//! confusion matrix, draw the learning curves to `target/plots/digits_*.png`, and show a few
+//! confusion matrix, draw the learning curves to `target/plots/digits_*.svg`, and show a few
 //! predictions.
 //!
 //! Run: `cargo run --release --example digits`. It also saves the trained net as
@@ -116,14 +116,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         )
     };
     let loss_chart = plot::drawn(plot::line_chart(
-        "digits_loss.png",
+        "digits_loss.svg",
         "digits 64-32-10: mean NLLM loss per epoch",
         ("epoch", "loss (log scale)"),
         &series(train_loss, held_loss),
         true,
     ));
     let accuracy_chart = plot::drawn(plot::line_chart(
-        "digits_accuracy.png",
+        "digits_accuracy.svg",
         "digits 64-32-10: accuracy per epoch",
         ("epoch", "accuracy"),
         &series(train_accuracy, held_accuracy),

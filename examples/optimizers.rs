@@ -1,7 +1,7 @@
 //! The chapter's optimizers side by side (sections 7.2 and 8.1): the same 64-32-10 net, from
 //! the same initial weights and the same shuffles, trained on the bundled digits with SGD,
 //! momentum, adadelta and Adam, with and without weight decay. Prints the learning curves as a
-//! table and draws them to `target/plots/optimizers.png`.
+//! table and draws them to `target/plots/optimizers.svg`.
 //!
 //! Run: `cargo run --release --example optimizers`
 
@@ -150,7 +150,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         })
         .collect();
     let path = plot::drawn(plot::line_chart(
-        "optimizers.png",
+        "optimizers.svg",
         "digits 64-32-10: loss per epoch (solid held-out, dashed training)",
         ("epoch", "mean NLLM loss (log scale)"),
         &series,

@@ -1,5 +1,5 @@
 //! The examples, run as a new user runs them: each must finish, print what it did, and draw
-//! non-trivial PNG charts. `cargo test` builds the examples; this runs the built binaries with
+//! real SVG charts. `cargo test` builds the examples; this runs the built binaries with
 //! their charts sent to a temporary folder.
 
 use std::path::{Path, PathBuf};
@@ -33,24 +33,113 @@ fn run(name: &str) -> (String, PathBuf) {
     (stdout, plots)
 }
 
-/// A real chart: a PNG of the expected size with many colours, not a blank canvas.
-fn assert_chart(path: &Path, width: u32, height: u32) {
-    let image = image::open(path)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-        .to_rgb8();
-    assert_eq!(image.dimensions(), (width, height), "{}", path.display());
-    let mut colours: Vec<[u8; 3]> = image.pixels().map(|p| p.0).collect();
+/// What a chart holds, counted from its SVG.
+#[derive(Debug, Default)]
+struct Chart {
+    /// Lines of more than 10 points: the data series.
+    curves: usize,
+    /// Filled rectangles that are not the background.
+    areas: usize,
+    /// Circles (markers, data points).
+    circles: usize,
+    /// The texts, in order.
+    texts: Vec<String>,
+    /// Distinct fill and stroke colours.
+    colours: usize,
+}
+
+/// A real chart: an SVG document (parsed as XML) of `width x height` whose every coordinate
+/// is a finite number on its canvas, with text and several colours; what it holds, to check.
+fn assert_chart(path: &Path, width: f64, height: f64) -> Chart {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let document = roxmltree::Document::parse(&text)
+        .unwrap_or_else(|e| panic!("{}: not XML: {e}", path.display()));
+    let root = document.root_element();
+    assert_eq!(root.tag_name().name(), "svg", "{}", path.display());
+    let number = |node: roxmltree::Node, name: &str| -> Option<f64> {
+        node.attribute(name).map(|v| {
+            let value: f64 = v
+                .parse()
+                .unwrap_or_else(|e| panic!("{}: {name}={v:?}: {e}", path.display()));
+            assert!(value.is_finite(), "{}: {name}={v}", path.display());
+            value
+        })
+    };
+    assert_eq!(number(root, "width"), Some(width), "{}", path.display());
+    assert_eq!(number(root, "height"), Some(height), "{}", path.display());
+    let on_canvas = |x: f64, y: f64| {
+        assert!(
+            (0.0..=width).contains(&x) && (0.0..=height).contains(&y),
+            "{}: ({x}, {y}) is off the canvas",
+            path.display()
+        );
+    };
+    let mut chart = Chart::default();
+    let mut colours = Vec::new();
+    for node in root.descendants().filter(|n| n.is_element()) {
+        for attribute in ["x", "y", "cx", "cy"] {
+            let (lo, hi) = if attribute.ends_with('x') {
+                (0.0, width)
+            } else {
+                (0.0, height)
+            };
+            if let Some(v) = number(node, attribute) {
+                assert!(
+                    (lo..=hi).contains(&v),
+                    "{}: {attribute}={v}",
+                    path.display()
+                );
+            }
+        }
+        for paint in ["fill", "stroke"] {
+            match node.attribute(paint) {
+                Some("none") | None => {}
+                Some(colour) => colours.push(colour.to_string()),
+            }
+        }
+        match node.tag_name().name() {
+            "polyline" | "polygon" => {
+                let points: Vec<(f64, f64)> = node
+                    .attribute("points")
+                    .unwrap_or("")
+                    .split_whitespace()
+                    .map(|pair| {
+                        let (x, y) = pair.split_once(',').unwrap();
+                        (x.parse().unwrap(), y.parse().unwrap())
+                    })
+                    .collect();
+                for &(x, y) in &points {
+                    on_canvas(x, y);
+                }
+                if points.len() > 10 {
+                    chart.curves += 1;
+                }
+            }
+            "rect" => {
+                let (w, h) = (number(node, "width"), number(node, "height"));
+                let x = number(node, "x").unwrap_or(0.0);
+                let y = number(node, "y").unwrap_or(0.0);
+                on_canvas(x + w.unwrap(), y + h.unwrap());
+                let background = (w, h) == (Some(width), Some(height));
+                let filled = !matches!(node.attribute("fill"), Some("none"));
+                if filled
+                    && !background
+                    && node.parent_element().map(|p| p.tag_name().name()) != Some("clipPath")
+                {
+                    chart.areas += 1;
+                }
+            }
+            "circle" => chart.circles += 1,
+            "text" => chart.texts.push(node.text().unwrap_or("").to_string()),
+            _ => {}
+        }
+    }
     colours.sort_unstable();
     colours.dedup();
-    assert!(
-        colours.len() > 50,
-        "{}: only {} colours",
-        path.display(),
-        colours.len()
-    );
-    let white = image.pixels().filter(|p| p.0 == [255, 255, 255]).count();
-    let total = (width * height) as usize;
-    assert!(white < total * 98 / 100, "{}: almost blank", path.display());
+    chart.colours = colours.len();
+    assert!(chart.colours >= 4, "{}: {chart:?}", path.display());
+    assert!(chart.texts.len() >= 5, "{}: {chart:?}", path.display());
+    chart
 }
 
 /// The percentage on the first line of `output` that has `prefix` and a `%`: the number
@@ -72,8 +161,22 @@ fn digits_trains_reports_and_draws() {
     let (out, plots) = run("digits");
     assert!(percent_after(&out, "held-out: loss") >= 95.0, "{out}");
     assert!(out.contains("true\\guess"), "a confusion matrix:\n{out}");
-    assert_chart(&plots.join("digits_loss.png"), 960, 600);
-    assert_chart(&plots.join("digits_accuracy.png"), 960, 600);
+    for (file, y_axis) in [
+        ("digits_loss.svg", "loss (log scale)"),
+        ("digits_accuracy.svg", "accuracy"),
+    ] {
+        let chart = assert_chart(&plots.join(file), 960.0, 600.0);
+        assert_eq!(
+            chart.curves, 2,
+            "held out and training, 40 epochs each: {chart:?}"
+        );
+        for text in ["epoch", y_axis, "held out", "training"] {
+            assert!(
+                chart.texts.iter().any(|t| t == text),
+                "{text:?} in {chart:?}"
+            );
+        }
+    }
     // The net is saved where `CONSTNET_OUT` says, the folder created on the way.
     let saved = std::fs::read(plots.join("out/digits.cnet")).unwrap();
     assert_eq!(saved.len(), 9836, "the header, 4 layers and 2410 values");
@@ -109,8 +212,13 @@ fn a_chart_that_cannot_be_drawn_is_a_warning() {
 fn decision_boundary_draws_both_nets() {
     let (out, plots) = run("decision_boundary");
     assert!(out.contains("tanh net 100.0% right"), "{out}");
-    assert_chart(&plots.join("decision_boundary.png"), 800, 800);
-    assert_chart(&plots.join("decision_boundary_linear.png"), 800, 800);
+    for file in ["decision_boundary.svg", "decision_boundary_linear.svg"] {
+        let chart = assert_chart(&plots.join(file), 800.0, 800.0);
+        assert_eq!(chart.circles, 300, "the data set's points: {chart:?}");
+        // 160 rows of cells, each one rectangle or more (more where the class or shade
+        // changes along it).
+        assert!(chart.areas >= 160, "{chart:?}");
+    }
 }
 
 #[test]
@@ -123,7 +231,15 @@ fn optimizers_draw_their_curves() {
         );
         assert!(out.contains("held-out accuracy"), "{out}");
     }
-    assert_chart(&plots.join("optimizers.png"), 960, 600);
+    let chart = assert_chart(&plots.join("optimizers.svg"), 960.0, 600.0);
+    assert_eq!(
+        chart.curves, 10,
+        "held-out and training for 5 optimizers: {chart:?}"
+    );
+    assert!(
+        chart.texts.iter().any(|t| t == "adam 1e-3 (training)"),
+        "{chart:?}"
+    );
 }
 
 #[test]
