@@ -14,13 +14,42 @@ fn examples_dir() -> PathBuf {
         .join("examples")
 }
 
+/// A folder in the temporary directory for one example's files: removed when the test is
+/// done with it, kept (and named on stderr) when the test fails, to look at.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    /// An empty folder named after `name` and this process.
+    fn new(name: &str) -> Scratch {
+        let path = std::env::temp_dir().join(format!("constnet-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        Scratch(path)
+    }
+}
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            eprintln!("kept {} to look at", self.0.display());
+        } else {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
 /// Runs example `name` with its charts going to a fresh folder, and what it saves to the
 /// folder `out` inside it (which does not exist yet); returns its output and the folder.
-fn run(name: &str) -> (String, PathBuf) {
-    let plots = std::env::temp_dir().join(format!("constnet-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&plots);
+fn run(name: &str) -> (String, Scratch) {
+    let plots = Scratch::new(name);
     let output = Command::new(examples_dir().join(name))
-        .env("CONSTNET_PLOTS", &plots)
+        .env("CONSTNET_PLOTS", &*plots)
         .env("CONSTNET_OUT", plots.join("out"))
         .output()
         .unwrap_or_else(|e| panic!("example {name} did not start: {e} (is it built?)"));
