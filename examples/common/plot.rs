@@ -399,11 +399,15 @@ pub fn line_chart(
     // Only finite points (and positive ones on a log axis) are drawn: a diverged run's
     // NaN or infinite loss ends its line instead of breaking the axes.
     let drawable = |&(x, y): &(f64, f64)| x.is_finite() && y.is_finite() && (!log_y || y > 0.0);
-    let all = || {
-        series
-            .iter()
-            .flat_map(|s| s.points.iter().filter(|p| drawable(p)))
-    };
+    // Each series up to its first point that cannot be drawn: the axes span what is drawn.
+    let drawn: Vec<&[(f64, f64)]> = series
+        .iter()
+        .map(|s| {
+            let end = s.points.iter().position(|p| !drawable(p));
+            &s.points[..end.unwrap_or(s.points.len())]
+        })
+        .collect();
+    let all = || drawn.iter().flat_map(|points| points.iter());
     if all().next().is_none() {
         return Err(format!("{file}: no finite point to draw").into());
     }
@@ -434,12 +438,11 @@ pub fn line_chart(
     svg.text((centre, margin + 24.0), 24, Anchor::Middle, true, title);
     axes(&mut svg, &area, (&x, &y), labels, 15, true);
     svg.clip_to("plot", &area);
-    let curves: Vec<Vec<(f64, f64)>> = series
+    let curves: Vec<Vec<(f64, f64)>> = drawn
         .iter()
-        .map(|s| {
-            s.points
+        .map(|points| {
+            points
                 .iter()
-                .take_while(|p| drawable(p))
                 .map(|&(px, py)| (x.at(px), y.at(py)))
                 .collect()
         })
@@ -575,15 +578,13 @@ pub fn decision_map(
                 let shade = (confidence.clamp(0.0, 1.0) * 8.0).round() / 8.0;
                 colours[class % colours.len()].over_white(0.15 + 0.45 * shade)
             });
-            match run {
-                Some((start, c)) if Some(c) == colour => run = Some((start, c)),
-                _ => {
-                    if let Some((start, c)) = run {
-                        let left = edge(&x, start);
-                        svg.rect((left, top), (edge(&x, i) - left, bottom - top), c);
-                    }
-                    run = colour.map(|c| (i, c));
+            // A new colour (or the row's end) closes the run before it.
+            if run.map(|(_, c)| c) != colour {
+                if let Some((start, c)) = run {
+                    let left = edge(&x, start);
+                    svg.rect((left, top), (edge(&x, i) - left, bottom - top), c);
                 }
+                run = colour.map(|c| (i, c));
             }
         }
     }
